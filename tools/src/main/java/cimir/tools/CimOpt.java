@@ -1,19 +1,298 @@
 package cimir.tools;
 
+import cimir.diag.DiagnosticEngine;
+import cimir.diag.ExpectedDiagnostics;
+import cimir.ir.Context;
+import cimir.ir.Location;
+import cimir.ir.OpDef;
+import cimir.ir.Operation;
+import cimir.ir.Verifier;
+import cimir.parse.IrParser;
+import cimir.pass.PassInfo;
+import cimir.pass.PassManager;
+import cimir.pass.PassOption;
+import cimir.pass.PassRegistry;
+import cimir.pass.Pipeline;
+import cimir.print.IrPrinter;
+import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** The cim-opt driver: parse, run passes, verify and print cimir IR. */
-public final class CimOpt {
-  private CimOpt() {}
+@Command(name = "cim-opt", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    sortOptions = false, usageHelpAutoWidth = true,
+    description = "Parses cimir IR (MLIR's textual format), runs a pass pipeline on it, verifies"
+        + " it and prints it.")
+public final class CimOpt implements Callable<Integer> {
+  @Parameters(index = "0", arity = "0..1", defaultValue = "-", paramLabel = "INPUT",
+      description = "input file, or - for standard input (default)")
+  String input;
+
+  @Option(names = "-o", paramLabel = "FILE", description = "output file (default: standard output)")
+  String output;
+
+  @Option(names = "--pass", paramLabel = "PIPELINE",
+      description = "passes to run, e.g. a,b{key=value}")
+  String pass;
+
+  @Option(names = "--pass-pipeline", paramLabel = "PIPELINE",
+      description = "MLIR-style pipeline, e.g. 'builtin.module(a,b{key=value})'")
+  String passPipeline;
+
+  @Option(names = "--pipeline", paramLabel = "NAME", description = "a named pipeline")
+  String namedPipeline;
+
+  @Option(names = "--split-input-file", description = "process each '// -----' chunk separately")
+  boolean splitInputFile;
+
+  @Option(names = "--verify-diagnostics",
+      description = "check expected-error/warning/note/remark annotations instead of printing"
+          + " diagnostics")
+  boolean verifyDiagnostics;
+
+  @Option(names = {"--allow-unregistered-dialect", "-allow-unregistered-dialect"},
+      description = "accept ops of dialects cimir does not know")
+  boolean allowUnregistered;
+
+  @Option(names = "--mlir-print-op-generic", description = "print every op in the generic form")
+  boolean printGeneric;
+
+  @Option(names = "--mlir-print-debuginfo", description = "print locations")
+  boolean printDebugInfo;
+
+  @Option(names = "--print-ir-after-all", description = "print the IR after every pass")
+  boolean printIrAfterAll;
+
+  @Option(names = "--timing", description = "print a per-pass execution time report")
+  boolean timing;
+
+  @Option(names = "--pass-statistics", description = "print the statistics of every pass")
+  boolean passStatistics;
+
+  @Option(names = "--no-verify-each", description = "do not verify the IR after each pass")
+  boolean noVerifyEach;
+
+  @Option(names = "--list-passes", description = "list the registered passes and pipelines")
+  boolean listPasses;
+
+  @Option(names = "--list-ops", description = "list the registered ops")
+  boolean listOps;
+
+  private InputStream stdin;
+  private PrintStream stdout;
+  private PrintStream stderr;
 
   /** Runs cim-opt in-process; returns the exit status (0 ok, 1 diagnostic, 2 usage). */
   public static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr) {
-    stderr.println("cim-opt: under construction");
-    return 2;
+    CimOpt tool = new CimOpt();
+    tool.stdin = stdin;
+    tool.stdout = stdout;
+    tool.stderr = stderr;
+    return Tools.execute(tool, args, stdout, stderr);
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, System.in, System.out, System.err));
+    System.exit(Tools.onBigStack(() -> run(args, System.in, System.out, System.err)));
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    if (listPasses) {
+      listPasses(Registrations.passes());
+      return 0;
+    }
+    if (listOps) {
+      listOps(Registrations.newContext());
+      return 0;
+    }
+    if (pass != null && passPipeline != null || namedPipeline != null && (pass != null
+        || passPipeline != null)) {
+      stderr.println("cim-opt: error: give only one of --pass, --pass-pipeline and --pipeline");
+      return 2;
+    }
+    Context probe = Registrations.newContext();
+    String text = SourceText.read(input, stdin, probe.diagnostics());
+    if (text == null) {
+      probe.diagnostics().flush(stderr);
+      return 1;
+    }
+    String file = SourceText.displayName(input);
+    List<String[]> chunks = splitInputFile ? split(text) : List.<String[]>of(new String[] {text,
+        "0"});
+    StringWriter result = new StringWriter();
+    boolean ok = true;
+    for (int i = 0; i < chunks.size(); i++) {
+      if (i > 0) {
+        result.write("// -----\n");
+      }
+      ok &= processChunk(file, chunks.get(i)[0], Integer.parseInt(chunks.get(i)[1]), result);
+    }
+    if (!writeOutput(result.toString())) {
+      return 1;
+    }
+    return ok ? 0 : 1;
+  }
+
+  /** Chunks of `text` between lines that read `// -----`, with their line offsets. */
+  static List<String[]> split(String text) {
+    List<String[]> out = new ArrayList<>();
+    String[] lines = text.split("\n", -1);
+    StringBuilder cur = new StringBuilder();
+    int start = 0;
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].strip().equals("// -----")) {
+        out.add(new String[] {cur.toString(), Integer.toString(start)});
+        cur.setLength(0);
+        start = i + 1;
+      } else {
+        cur.append(lines[i]);
+        if (i < lines.length - 1) {
+          cur.append('\n');
+        }
+      }
+    }
+    out.add(new String[] {cur.toString(), Integer.toString(start)});
+    return out;
+  }
+
+  private boolean processChunk(String file, String text, int lineOffset, Writer out)
+      throws IOException {
+    Context ctx = Registrations.newContext();
+    ctx.setAllowUnregistered(allowUnregistered);
+    DiagnosticEngine diag = ctx.diagnostics();
+    ctx.sources().add(file, lineOffset == 0 ? text : "\n".repeat(lineOffset) + text);
+    String printed = compile(ctx, file, text, lineOffset);
+    if (verifyDiagnostics) {
+      DiagnosticEngine report = new DiagnosticEngine(ctx.sources());
+      ExpectedDiagnostics expected = ExpectedDiagnostics.read(file, text, lineOffset, report);
+      boolean ok = expected.verify(diag.diagnostics(), report) && !report.hasErrors();
+      report.flush(stderr);
+      if (printed != null) {
+        out.write(printed);
+      }
+      return ok;
+    }
+    diag.flush(stderr);
+    if (printed == null) {
+      return false;
+    }
+    out.write(printed);
+    return true;
+  }
+
+  /** Parses, verifies, runs the pipeline and prints; null when a diagnostic stopped it. */
+  private String compile(Context ctx, String file, String text, int lineOffset) {
+    long start = System.nanoTime();
+    PassRegistry registry = Registrations.passes();
+    Pipeline pipeline = pipeline(registry, ctx.diagnostics());
+    if (pipeline == null) {
+      return null;
+    }
+    Operation module = IrParser.parse(ctx, file, text, lineOffset);
+    if (module == null || !Verifier.verify(ctx, module)) {
+      return null;
+    }
+    long parsed = System.nanoTime();
+    PassManager pm = new PassManager(ctx, pipeline);
+    if (!pm.check(module, Registrations.stages())) {
+      return null;
+    }
+    IrPrinter.Options printOptions = new IrPrinter.Options(printGeneric, printDebugInfo);
+    boolean ok = pm.run(module, new PassManager.Instrumentation(!noVerifyEach,
+        printIrAfterAll ? stderr : null, printOptions));
+    if (passStatistics) {
+      pm.printStatistics(stderr);
+    }
+    if (!ok) {
+      return null;
+    }
+    long printStart = System.nanoTime();
+    String printed = IrPrinter.toString(module, printOptions) + "\n";
+    long end = System.nanoTime();
+    if (timing) {
+      pm.printTiming(stderr, parsed - start, end - printStart, end - start);
+    }
+    return printed;
+  }
+
+  private Pipeline pipeline(PassRegistry registry, DiagnosticEngine diag) {
+    String text = pass;
+    if (passPipeline != null) {
+      String p = passPipeline.strip();
+      if (!p.startsWith("builtin.module(") || !p.endsWith(")")) {
+        diag.sources().add(Pipeline.SOURCE, passPipeline);
+        diag.error(new Location.FileLineCol(Pipeline.SOURCE, 1, 1),
+            "expected the pipeline to be anchored on 'builtin.module(...)'");
+        return null;
+      }
+      text = p.substring("builtin.module(".length(), p.length() - 1);
+    }
+    if (namedPipeline != null) {
+      if (registry.pipeline(namedPipeline) == null) {
+        diag.sources().add(Pipeline.SOURCE, namedPipeline);
+        diag.error(new Location.FileLineCol(Pipeline.SOURCE, 1, 1), "'" + namedPipeline
+            + "' does not refer to a registered pass pipeline");
+        return null;
+      }
+      text = namedPipeline;
+    }
+    return text == null ? Pipeline.empty() : Pipeline.parse(text, registry, diag);
+  }
+
+  /** Writes the output atomically: a failed run leaves no partial output file behind. */
+  private boolean writeOutput(String text) throws IOException {
+    if (output == null || output.equals("-")) {
+      Writer w = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8));
+      w.write(text);
+      w.flush();
+      return true;
+    }
+    Path target = Path.of(output).toAbsolutePath();
+    try {
+      Path tmp = Files.createTempFile(target.getParent(), ".cim-opt", ".tmp");
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    } catch (IOException e) {
+      stderr.println(output + ": error: could not write output file: " + e.getMessage());
+      return false;
+    }
+  }
+
+  private void listPasses(PassRegistry registry) {
+    stdout.println("Passes:");
+    for (PassInfo p : registry.passes()) {
+      stdout.printf("  --%-24s %s%n", p.argument(), p.summary());
+      for (PassOption o : p.options()) {
+        stdout.printf("      %-22s %s (default: %s)%n", o.key() + "=<" + o.kind().name()
+            .toLowerCase() + ">", o.description(), o.defaultValue());
+      }
+    }
+    stdout.println("Pipelines:");
+    for (String name : registry.pipelineNames()) {
+      stdout.printf("  %-26s %s: %s%n", name, registry.pipelineSummary(name),
+          registry.pipeline(name));
+    }
+  }
+
+  private void listOps(Context ctx) {
+    for (OpDef def : ctx.ops()) {
+      stdout.printf("%-36s %s%n", def.name(), def.summary());
+    }
   }
 }

@@ -1,0 +1,27 @@
+package cimir.dialect.func;
+
+import cimir.ir.Attribute;
+import cimir.ir.Block;
+import cimir.ir.Operation;
+import cimir.ir.Type;
+
+/** A typed view of `func.func`. */
+public record FuncOp(Operation op) {
+  public String name() {
+    return op.attr("sym_name") instanceof Attribute.StringAttr s ? s.value() : null;
+  }
+
+  /** The signature, or null when the attribute is missing or malformed. */
+  public Type.FunctionType type() {
+    return op.attr("function_type") instanceof Attribute.TypeAttr t
+        && t.value() instanceof Type.FunctionType f ? f : null;
+  }
+
+  public boolean isDeclaration() {
+    return op.region(0).isEmpty();
+  }
+
+  public Block body() {
+    return op.region(0).entryBlock();
+  }
+}

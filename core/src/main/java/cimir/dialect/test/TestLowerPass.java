@@ -1,0 +1,103 @@
+package cimir.dialect.test;
+
+import cimir.ir.Attribute.DictionaryAttr;
+import cimir.ir.Operation;
+import cimir.ir.Type;
+import cimir.ir.Value;
+import cimir.pass.Pass;
+import cimir.pass.PassContext;
+import cimir.pass.PassInfo;
+import cimir.pass.Stage;
+import cimir.rewrite.ConversionPattern;
+import cimir.rewrite.ConversionTarget;
+import cimir.rewrite.DialectConversion;
+import cimir.rewrite.PatternRewriter;
+import cimir.rewrite.TypeConverter;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Worked example of a conversion pass: lowers `test.constant`, `test.add` and `test.negate` on
+ * `index` to `testlow` ops on `i64`, with a type converter (`index` to `i64`) and a target that
+ * makes the `test` arithmetic illegal. Copy this to write a dialect lowering.
+ */
+public final class TestLowerPass implements Pass {
+  /** Holds when no `test` arithmetic is left. */
+  public static final Stage LOWERED = new Stage("test-lowered",
+      "no test.constant, test.add or test.negate left", m -> {
+        boolean[] found = {false};
+        m.walk(op -> found[0] |= op.def() == TestDialect.ADD || op.def() == TestDialect.NEGATE
+            || op.def() == TestDialect.CONSTANT);
+        return !found[0];
+      });
+
+  public static final PassInfo INFO = new PassInfo("test-lower",
+      "lower test arithmetic on index to testlow on i64", List.of(), o -> new TestLowerPass());
+
+  @Override
+  public String argument() {
+    return INFO.argument();
+  }
+
+  @Override
+  public String summary() {
+    return INFO.summary();
+  }
+
+  @Override
+  public Set<Stage> produces() {
+    return Set.of(LOWERED);
+  }
+
+  /** One pattern serves all three ops: the op name decides what to build. */
+  static final class Lower implements ConversionPattern {
+    private final String root;
+
+    Lower(String root) {
+      this.root = root;
+    }
+
+    @Override
+    public String rootName() {
+      return root;
+    }
+
+    @Override
+    public boolean matchAndRewrite(Operation op, List<Value> operands, TypeConverter types,
+        PatternRewriter rewriter) {
+      Type resultType = types.convert(op.result(0).type());
+      if (!resultType.equals(Type.IntegerType.I64)) {
+        return rewriter.notifyMatchFailure(op, "result type does not convert to i64");
+      }
+      List<Type> results = List.of(resultType);
+      Operation lowered = switch (root) {
+        case "test.constant" -> rewriter.create("testlow.constant", List.of(), results,
+            op.attributes(), op.location());
+        case "test.add" -> rewriter.create("testlow.add", operands, results, null, op.location());
+        default -> {
+          Operation zero = rewriter.create("testlow.constant", List.of(), results,
+              DictionaryAttr.EMPTY.with("value", cimir.ir.Attribute.IntegerAttr.i64(0)),
+              op.location());
+          yield rewriter.create("testlow.sub", List.of(zero.result(0), operands.get(0)), results,
+              null, op.location());
+        }
+      };
+      DialectConversion.replaceOp(rewriter, op, List.of(lowered.result(0)));
+      return true;
+    }
+  }
+
+  @Override
+  public void run(Operation module, PassContext ctx) {
+    TypeConverter types = new TypeConverter().addConversion(t -> t instanceof Type.IndexType
+        ? Optional.of(Type.IntegerType.I64) : Optional.empty());
+    ConversionTarget target = new ConversionTarget().addLegalDialect("testlow")
+        .addIllegalOp("test.constant", "test.add", "test.negate");
+    List<ConversionPattern> patterns = List.of(new Lower("test.constant"), new Lower("test.add"),
+        new Lower("test.negate"));
+    if (!DialectConversion.applyPartial(ctx.context(), module, target, patterns, types)) {
+      ctx.fail();
+    }
+  }
+}

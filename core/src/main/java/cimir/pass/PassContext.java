@@ -1,0 +1,44 @@
+package cimir.pass;
+
+import cimir.diag.DiagnosticEngine;
+import cimir.ir.Context;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What a running pass sees: the IR context, its diagnostics, statistics and failure flag. */
+public final class PassContext {
+  private final Context context;
+  private final Map<String, Long> statistics;
+  private boolean failed;
+
+  PassContext(Context context, Map<String, Long> statistics) {
+    this.context = context;
+    this.statistics = statistics;
+  }
+
+  public Context context() {
+    return context;
+  }
+
+  public DiagnosticEngine diag() {
+    return context.diagnostics();
+  }
+
+  /** Marks the pass as failed; the pass manager stops after it. */
+  public void fail() {
+    failed = true;
+  }
+
+  public boolean failed() {
+    return failed;
+  }
+
+  /** Adds `n` to the named statistic, reported by `--pass-statistics`. */
+  public void count(String statistic, long n) {
+    statistics.merge(statistic, n, Long::sum);
+  }
+
+  static Map<String, Long> newStatistics() {
+    return new TreeMap<>();
+  }
+}

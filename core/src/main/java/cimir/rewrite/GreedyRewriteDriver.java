@@ -1,0 +1,103 @@
+package cimir.rewrite;
+
+import cimir.ir.Context;
+import cimir.ir.Operation;
+import cimir.ir.Trait;
+import cimir.ir.Value;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies patterns to every op nested in a root until nothing changes, as MLIR's greedy
+ * driver: a worklist seeded with all ops; after a change, the ops around it are revisited;
+ * pure ops without uses are erased.
+ */
+public final class GreedyRewriteDriver {
+  /** How a run ended. */
+  public record Result(boolean converged, int rewrites) {}
+
+  private GreedyRewriteDriver() {}
+
+  public static Result apply(Context ctx, Operation root, List<RewritePattern> patterns,
+      int maxRewrites) {
+    List<RewritePattern> ordered = new ArrayList<>(patterns);
+    ordered.sort(Comparator.comparingInt(RewritePattern::benefit).reversed());
+    Deque<Operation> worklist = new ArrayDeque<>();
+    Set<Operation> queued = Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<Operation> erased = Collections.newSetFromMap(new IdentityHashMap<>());
+    root.walk(op -> {
+      if (op != root) {
+        worklist.add(op);
+        queued.add(op);
+      }
+    });
+    PatternRewriter rewriter = new PatternRewriter(ctx, new PatternRewriter.Listener() {
+      @Override
+      public void created(Operation op) {
+        enqueue(op);
+      }
+
+      @Override
+      public void modified(Operation op) {
+        enqueue(op);
+      }
+
+      @Override
+      public void erased(Operation op) {
+        erased.add(op);
+      }
+
+      private void enqueue(Operation op) {
+        if (op != root && queued.add(op)) {
+          worklist.add(op);
+        }
+      }
+    });
+    Map<String, List<RewritePattern>> byRoot = new java.util.HashMap<>();
+    int rewrites = 0;
+    while (!worklist.isEmpty()) {
+      Operation op = worklist.poll();
+      queued.remove(op);
+      if (erased.contains(op) || op.block() == null) {
+        continue;
+      }
+      if (isTriviallyDead(op)) {
+        rewriter.eraseOp(op);
+        rewrites++;
+        continue;
+      }
+      List<RewritePattern> candidates = byRoot.computeIfAbsent(op.name(), n -> ordered.stream()
+          .filter(p -> p.rootName() == null || p.rootName().equals(n)).toList());
+      for (RewritePattern p : candidates) {
+        rewriter.setInsertionPoint(op);
+        if (p.matchAndRewrite(op, rewriter)) {
+          rewrites++;
+          break;
+        }
+      }
+      if (rewrites > maxRewrites) {
+        return new Result(false, rewrites);
+      }
+    }
+    return new Result(true, rewrites);
+  }
+
+  private static boolean isTriviallyDead(Operation op) {
+    if (!op.hasTrait(Trait.PURE) || op.numRegions() > 0 || op.numResults() == 0) {
+      return false;
+    }
+    for (Value r : op.results()) {
+      if (r.hasUses()) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,33 @@
+package cimir.tools;
+
+import cimir.dialect.builtin.BuiltinDialect;
+import cimir.dialect.func.FuncDialect;
+import cimir.dialect.test.TestPasses;
+import cimir.ir.Context;
+import cimir.pass.PassRegistry;
+import cimir.pass.Stage;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Everything the tools know: dialects, passes, named pipelines and stages, in one place. */
+public final class Registrations {
+  private Registrations() {}
+
+  public static Context newContext() {
+    Context ctx = new Context();
+    ctx.register(new BuiltinDialect());
+    ctx.register(new FuncDialect());
+    TestPasses.registerDialects(ctx);
+    return ctx;
+  }
+
+  public static PassRegistry passes() {
+    PassRegistry registry = new PassRegistry();
+    TestPasses.registerPasses(registry);
+    return registry;
+  }
+
+  public static List<Stage> stages() {
+    return new ArrayList<>(TestPasses.stages());
+  }
+}
