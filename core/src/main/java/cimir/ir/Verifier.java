@@ -55,7 +55,7 @@ public final class Verifier {
   }
 
   private void verifyRegion(Operation op, Region r) {
-    boolean graph = op.hasTrait(Trait.GRAPH_REGION);
+    boolean graph = mayBeGraphRegion(op);
     if (op.hasTrait(Trait.SINGLE_BLOCK) && r.blocks().size() > 1) {
       diag.opError(op, "expects region #" + r.index() + " to have 0 or 1 blocks");
       return;
@@ -139,8 +139,7 @@ public final class Verifier {
       return false;
     }
     Region region = defBlock.parent();
-    boolean graphRegion = region.parentOp() != null
-        && region.parentOp().hasTrait(Trait.GRAPH_REGION);
+    boolean graphRegion = region.parentOp() != null && mayBeGraphRegion(region.parentOp());
     if (graphRegion) {
       return true;
     }
@@ -158,6 +157,11 @@ public final class Verifier {
       return false;
     }
     return true;
+  }
+
+  /** Regions of unregistered ops may be graph regions, as MLIR assumes. */
+  private static boolean mayBeGraphRegion(Operation op) {
+    return op.def() == null || op.hasTrait(Trait.GRAPH_REGION);
   }
 
   private static boolean properlyDominates(Value v, Operation user) {

@@ -163,6 +163,9 @@ final class AttrParser {
             }
             encoding = attribute(d.attribute());
           }
+        } else if (body instanceof MlirParser.ListBodyContext l && l.typeList() != null
+            && l.typeList().type().size() == 1) {
+          element = type(l.typeList().type(0));
         } else if (body instanceof MlirParser.ZeroDimHexBodyContext h) {
           // `tensor<0xf32>` lexes `0xf32` as a hex number.
           String text = h.HEX().getText();
@@ -179,7 +182,7 @@ final class AttrParser {
           throw error(body != null ? body.getStart() : kw, "expected element type in " + kind
               + " type");
         }
-        if (!isValidElementType(element)) {
+        if (!isValidElementType(element, kind)) {
           throw error(kw, "invalid " + kind + " element type");
         }
         if (kind.equals("vector")) {
@@ -218,8 +221,13 @@ final class AttrParser {
     }
   }
 
-  private static boolean isValidElementType(Type t) {
-    return !(t instanceof Type.FunctionType || t instanceof Type.ShapedType);
+  private static boolean isValidElementType(Type t, String kind) {
+    if (kind.equals("vector")) {
+      return t instanceof Type.IntegerType || t instanceof Type.FloatType
+          || t instanceof Type.IndexType;
+    }
+    return !(t instanceof Type.FunctionType || t instanceof Type.RankedTensorType
+        || t instanceof Type.UnrankedTensorType);
   }
 
   private long parseDim(String dim, Token at) {
@@ -293,7 +301,7 @@ final class AttrParser {
       if (text.indexOf('.') < 0 && text.indexOf('<') < 0) {
         throw error(d.getStart(), "undefined symbol alias id '" + text + "'");
       }
-      return new OpaqueAttr(text);
+      return new OpaqueAttr(text, d.type() == null ? null : type(d.type()));
     }
     if (ctx instanceof MlirParser.DenseAttrContext d) {
       return dense(d);
@@ -548,12 +556,12 @@ final class AttrParser {
     }
     int width = scalar instanceof Type.IntegerType i ? i.width()
         : scalar instanceof Type.FloatType f ? f.kind().width() : 64;
-    if (width == 1) {
-      throw error(h.STRING().getSymbol(), "hex dense literals of i1 are not supported");
+    int numBytes = (s.length() - 2) / 2;
+    if (width == 1 && !complex) {
+      return denseHexBits(h, shaped, s, numBytes, count);
     }
     int bytesPerValue = (width + 7) / 8;
     int perElement = complex ? 2 : 1;
-    int numBytes = (s.length() - 2) / 2;
     long values = numBytes / bytesPerValue;
     boolean splat = values == perElement && count != 1;
     if (numBytes % bytesPerValue != 0 || (!splat && values != count * perElement)) {
@@ -573,6 +581,25 @@ final class AttrParser {
         raw = raw.subtract(BigInteger.ONE.shiftLeft(64));
       }
       out.add(raw);
+    }
+    return Attribute.DenseElementsAttr.of(shaped, out);
+  }
+
+  /** i1 elements in hex are packed eight to a byte, least significant bit first. */
+  private Attribute denseHexBits(MlirParser.DenseHexContext h, Type.ShapedType shaped, String s,
+      int numBytes, long count) {
+    List<BigInteger> out = new ArrayList<>();
+    if (numBytes == 1 && count != 1) {
+      out.add(s.substring(2).equals("00") ? BigInteger.ZERO : BigInteger.ONE);
+      return Attribute.DenseElementsAttr.of(shaped, out);
+    }
+    if (numBytes != (count + 7) / 8) {
+      throw error(h.STRING().getSymbol(), "elements hex data size is invalid for provided type");
+    }
+    for (long i = 0; i < count; i++) {
+      int at = 2 + 2 * (int) (i / 8);
+      int octet = Integer.parseInt(s.substring(at, at + 2), 16);
+      out.add(((octet >> (i % 8)) & 1) != 0 ? BigInteger.ONE : BigInteger.ZERO);
     }
     return Attribute.DenseElementsAttr.of(shaped, out);
   }

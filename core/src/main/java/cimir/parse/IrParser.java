@@ -63,7 +63,10 @@ public final class IrParser {
     try {
       return p.parseFile(text);
     } catch (ParseError e) {
-      ctx.diagnostics().error(e.location, e.getMessage());
+      var d = ctx.diagnostics().error(e.location, e.getMessage());
+      if (e.note != null) {
+        d.attachNote(e.noteLocation, e.note);
+      }
       return null;
     } catch (StackOverflowError e) {
       ctx.diagnostics().error(new Location.FileLineCol(file, 1 + lineOffset, 1),
@@ -120,6 +123,10 @@ public final class IrParser {
     @Override
     public void reportError(Parser recognizer, RecognitionException e) {
       Token t = e.getOffendingToken();
+      if (t != null && t.getType() == MlirLexer.UNKNOWN && t.getText().equals("\"")) {
+        recognizer.notifyErrorListeners(t, "expected '\"' in string literal", e);
+        return;
+      }
       String found = describe(t);
       String msg;
       if (e instanceof NoViableAltException || e instanceof InputMismatchException) {
@@ -148,6 +155,10 @@ public final class IrParser {
     @Override
     protected void reportUnwantedToken(Parser recognizer) {
       Token t = recognizer.getCurrentToken();
+      if (t != null && t.getType() == MlirLexer.UNKNOWN && t.getText().equals("\"")) {
+        recognizer.notifyErrorListeners(t, "expected '\"' in string literal", null);
+        return;
+      }
       recognizer.notifyErrorListeners(t, expected(recognizer, getExpectedTokens(recognizer),
           describe(t)), null);
     }
@@ -299,8 +310,8 @@ public final class IrParser {
         successors.add(scopes.blockRef(s.getSymbol(), attrs));
       }
     }
-    DictionaryAttr props = g.properties() == null ? null : attrs.entries(g.properties()
-        .attrEntryList());
+    DictionaryAttr props = g.properties() == null ? null : attrs.dictionary(g.properties()
+        .attrDict());
     DictionaryAttr attributes = attrs.dictionary(g.attrDict());
     if (def != null && def.inherentAttrsAreProperties()) {
       // MLIR moves inherent attributes written in the dictionary into the properties.
@@ -359,9 +370,7 @@ public final class IrParser {
       if (!vis.equals("private") && !vis.equals("public") && !vis.equals("nested")) {
         throw attrs.error(f.visibility, "expected 'public', 'private', or 'nested'");
       }
-      if (!vis.equals("public")) {
-        props = props.with("sym_visibility", Attribute.StringAttr.of(vis));
-      }
+      props = props.with("sym_visibility", Attribute.StringAttr.of(vis));
     }
     props = props.with("sym_name", Attribute.StringAttr.of(attrs.symbolName(f.AT_ID()
         .getSymbol())));
@@ -375,6 +384,12 @@ public final class IrParser {
         Token name = a.PERCENT_ID() == null ? null : a.PERCENT_ID().getSymbol();
         if (!argNames.isEmpty() && (argNames.get(0) == null) != (name == null)) {
           throw attrs.error(a, "expected SSA identifier");
+        }
+        for (Token prev : argNames) {
+          if (name != null && prev != null && prev.getText().equals(name.getText())) {
+            throw attrs.error(name, "region entry argument '" + name.getText()
+                + "' is already in use").withNote(attrs.loc(prev), "previously referenced here");
+          }
         }
         argNames.add(name);
         inputs.add(attrs.type(a.type()));
@@ -414,6 +429,9 @@ public final class IrParser {
     Operation op = Operation.create("func.func", FuncDialect.FUNC, List.of(), List.of(),
         attributes, props, List.of(), 1, loc);
     if (f.region() != null) {
+      if (f.region().entryBlockOps.operation().isEmpty() && f.region().block().isEmpty()) {
+        throw attrs.error(f.region(), "custom op 'func.func' expected non-empty function body");
+      }
       if (!argNames.isEmpty() && argNames.get(0) == null) {
         throw attrs.error(f.region(), "expected SSA identifier");
       }

@@ -6,9 +6,18 @@ import cimir.ir.Location;
 final class ParseError extends RuntimeException {
   private static final long serialVersionUID = 1L;
   final transient Location location;
+  transient Location noteLocation;
+  String note;
 
   ParseError(Location location, String message) {
     super(message, null, false, false);
     this.location = location;
+  }
+
+  /** Adds a note, such as where a name was defined before. */
+  ParseError withNote(Location at, String text) {
+    this.noteLocation = at;
+    this.note = text;
+    return this;
   }
 }

@@ -81,7 +81,8 @@ final class Scopes {
     Isolated s = isolated.peek();
     Binding previous = s.values.get(name);
     if (previous != null) {
-      throw new ParseError(at, "redefinition of SSA value '" + name + "'");
+      throw new ParseError(at, "redefinition of SSA value '" + name + "'")
+          .withNote(previous.at(), "previously defined here");
     }
     s.values.put(name, new Binding(values, at));
     s.regionDefs.peek().add(name);
@@ -127,8 +128,9 @@ final class Scopes {
       }
       Value v = b.values().get(index);
       if (!v.type().equals(type)) {
-        throw p.error(id, "use of value '" + text + "' expects different type than prior uses: "
-            + IrParser.str(type) + " vs " + IrParser.str(v.type()));
+        throw p.error(id, "use of value '" + text + "' expects different type than prior uses: '"
+            + IrParser.str(type) + "' vs '" + IrParser.str(v.type()) + "'")
+            .withNote(b.at(), "prior use here");
       }
       return v;
     }
@@ -140,8 +142,9 @@ final class Scopes {
       f = new Forward(placeholder, id);
       s.forward.put(key, f);
     } else if (!f.placeholder().result(0).type().equals(type)) {
-      throw p.error(id, "use of value '" + text + "' expects different type than prior uses: "
-          + IrParser.str(type) + " vs " + IrParser.str(f.placeholder().result(0).type()));
+      throw p.error(id, "use of value '" + text + "' expects different type than prior uses: '"
+          + IrParser.str(type) + "' vs '" + IrParser.str(f.placeholder().result(0).type()) + "'")
+          .withNote(p.loc(f.at()), "prior use here");
     }
     return f.placeholder().result(0);
   }

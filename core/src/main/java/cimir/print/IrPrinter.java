@@ -145,7 +145,7 @@ public final class IrPrinter {
   }
 
   private void appendValue(Value v) {
-    if (v instanceof OpResult r && r.index() > 0) {
+    if (v instanceof OpResult r && r.owner().numResults() > 1) {
       String base = valueNames.get(r.owner().result(0));
       out.append(base == null ? "<<UNKNOWN SSA VALUE>>" : base).append('#').append(r.index());
       return;
@@ -158,7 +158,7 @@ public final class IrPrinter {
 
   private void printOp(Operation op) {
     if (op.numResults() > 0) {
-      appendValue(op.result(0));
+      out.append(valueNames.get(op.result(0)));
       if (op.numResults() > 1) {
         out.append(':').append(op.numResults());
       }
@@ -197,7 +197,8 @@ public final class IrPrinter {
       }
       out.append(']');
     }
-    if (op.properties() != null && !op.properties().isEmpty()) {
+    if (op.properties() != null && !(op.properties().isEmpty() && op.def() != null
+        && op.def().inherentAttrsAreProperties())) {
       out.append(" <");
       appendAttr(out, op.properties(), Elision.NEVER);
       out.append('>');
@@ -569,6 +570,10 @@ public final class IrPrinter {
       appendType(sb, t.value());
     } else if (a instanceof DialectAttribute d) {
       sb.append('#').append(d.body());
+      if (a instanceof cimir.ir.OpaqueAttr o && o.type() != null) {
+        sb.append(" : ");
+        appendType(sb, o.type());
+      }
     }
   }
 
@@ -644,8 +649,21 @@ public final class IrPrinter {
   private static void appendHex(StringBuilder sb, Attribute.DenseElementsAttr d, Type scalar) {
     int width = scalar instanceof Type.IntegerType i ? i.width()
         : scalar instanceof Type.FloatType f ? f.kind().width() : 64;
-    int bytes = (width + 7) / 8;
     sb.append("\"0x");
+    if (width == 1) {
+      List<BigInteger> bits = d.values();
+      for (int i = 0; i < bits.size(); i += 8) {
+        int octet = 0;
+        for (int k = 0; k < 8 && i + k < bits.size(); k++) {
+          octet |= bits.get(i + k).signum() != 0 ? 1 << k : 0;
+        }
+        sb.append(Character.toUpperCase(Character.forDigit(octet >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(octet & 0xf, 16)));
+      }
+      sb.append('"');
+      return;
+    }
+    int bytes = (width + 7) / 8;
     BigInteger mask = BigInteger.ONE.shiftLeft(bytes * 8).subtract(BigInteger.ONE);
     for (BigInteger v : d.values()) {
       BigInteger raw = v.and(mask);

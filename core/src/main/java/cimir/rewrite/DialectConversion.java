@@ -13,9 +13,9 @@ import java.util.List;
 /**
  * Drives a dialect conversion. Ops are visited in order; each op the target does not accept is
  * given to the patterns of its name, which see its operands already converted. Where a value
- * changes type but a user is not converted (yet, or ever), an
- * `builtin.unrealized_conversion_cast` bridges the two types, as in MLIR; casts that end up
- * unused, or that cast a type to itself, are removed at the end.
+ * changes type but a user is not converted (yet, or ever), or a converted op uses a value of an
+ * unconverted type, a `builtin.unrealized_conversion_cast` bridges the two types, as in MLIR;
+ * casts that end up unused, or that cast a type to itself, are removed at the end.
  *
  * A partial conversion keeps ops the target does not mention; a full conversion reports them.
  * Patterns must decide before they change anything: there is no rollback.
@@ -56,7 +56,7 @@ public final class DialectConversion {
       }
       List<Value> converted = new ArrayList<>();
       for (Value v : op.operands()) {
-        converted.add(lookThroughCast(v));
+        converted.add(materialize(rewriter, op, lookThroughCast(v), types));
       }
       boolean done = false;
       for (ConversionPattern p : patterns) {
@@ -118,6 +118,17 @@ public final class DialectConversion {
         u.set(cast.result(0));
       }
     }
+  }
+
+  /** A value of the converted type: `v` itself, or a cast of it inserted before `user`. */
+  private static Value materialize(PatternRewriter rewriter, Operation user, Value v,
+      TypeConverter types) {
+    Type target = types.convert(v.type());
+    if (target.equals(v.type())) {
+      return v;
+    }
+    rewriter.setInsertionPoint(user);
+    return rewriter.create(CAST, List.of(v), List.of(target), null, user.location()).result(0);
   }
 
   private static Value lookThroughCast(Value v) {

@@ -23,8 +23,6 @@ BARE_ID     : [a-zA-Z_] [a-zA-Z0-9_$.]* ;
 
 ARROW       : '->' ;
 COLONS      : '::' ;
-LBRACE_LT   : '<{' ;
-GT_RBRACE   : '}>' ;
 LPAREN      : '(' ;
 RPAREN      : ')' ;
 LBRACKET    : '[' ;

@@ -22,7 +22,7 @@ opBody          : genericOp
 genericOp       : STRING LPAREN valueUseList? RPAREN successorList? properties? regionList?
                   attrDict? COLON functionType ;
 successorList   : LBRACKET CARET_ID (COMMA CARET_ID)* RBRACKET ;
-properties      : LBRACE_LT attrEntryList? GT_RBRACE ;
+properties      : LT attrDict GT ;
 regionList      : LPAREN region (COMMA region)* RPAREN ;
 
 // `module @name attributes {...} { ... }`
@@ -81,9 +81,9 @@ resultTypes     : LPAREN typeList? RPAREN
                 | type
                 ;
 // The body of `tensor<...>`, `vector<...>`, `complex<...>`, `tuple<...>`, `memref<...>`.
-shapedBody      : DIMS? type (COMMA attribute)?                                # dimsBody
+shapedBody      : typeList?                                                   # listBody
+                | DIMS? type (COMMA attribute)?                               # dimsBody
                 | HEX (COMMA attribute)?                                      # zeroDimHexBody
-                | typeList?                                                   # listBody
                 ;
 
 // ---- Attributes ---------------------------------------------------------------------------
@@ -98,7 +98,7 @@ attribute       : number (COLON type)?                                        # 
                 | LBRACKET (attribute (COMMA attribute)*)? RBRACKET           # arrayAttr
                 | attrDict                                                    # dictAttr
                 | AT_ID (COLONS AT_ID)*                                       # symbolRefAttr
-                | HASH_ID                                                     # dialectAttr
+                | HASH_ID (COLON type)?                                       # dialectAttr
                 | {_input.LT(1).getText().equals("dense") && _input.LT(2).getType() == LT}?
                   BARE_ID LT denseBody? GT (COLON type)?                      # denseAttr
                 | {_input.LT(1).getText().equals("array") && _input.LT(2).getType() == LT}?

@@ -148,27 +148,30 @@ public final class CimOpt implements Callable<Integer> {
     return ok ? 0 : 1;
   }
 
-  /** Chunks of `text` between lines that read `// -----`, with their line offsets. */
+  /**
+   * Chunks of `text` between occurrences of the marker `// -----` (anywhere, as mlir-opt splits),
+   * each with the number of lines before it.
+   */
   static List<String[]> split(String text) {
     List<String[]> out = new ArrayList<>();
-    String[] lines = text.split("\n", -1);
-    StringBuilder cur = new StringBuilder();
-    int start = 0;
-    for (int i = 0; i < lines.length; i++) {
-      if (lines[i].strip().equals("// -----")) {
-        out.add(new String[] {cur.toString(), Integer.toString(start)});
-        cur.setLength(0);
-        start = i + 1;
-      } else {
-        cur.append(lines[i]);
-        if (i < lines.length - 1) {
-          cur.append('\n');
-        }
-      }
+    if (text.isEmpty()) {
+      return out;
     }
-    out.add(new String[] {cur.toString(), Integer.toString(start)});
-    return out;
+    int start = 0;
+    int line = 0;
+    while (true) {
+      int at = text.indexOf(SPLIT_MARKER, start);
+      String chunk = text.substring(start, at < 0 ? text.length() : at);
+      out.add(new String[] {chunk, Integer.toString(line)});
+      if (at < 0) {
+        return out;
+      }
+      line += (int) chunk.chars().filter(c -> c == '\n').count();
+      start = at + SPLIT_MARKER.length();
+    }
   }
+
+  private static final String SPLIT_MARKER = "// -----";
 
   private boolean processChunk(String file, String text, int lineOffset, Writer out)
       throws IOException {

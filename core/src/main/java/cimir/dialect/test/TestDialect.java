@@ -17,7 +17,8 @@ public final class TestDialect implements Dialect {
       .summary("an op that accepts anything")
       .description("""
           Any operands, results, attributes, regions and successors: a stand-in producer and
-          consumer of values in tests. It is verified only structurally.
+          consumer of values in tests. It is verified only structurally, and like an
+          unregistered op its regions may be graph regions.
 
           ```mlir
           %0:2 = "test.op"(%arg0) {any = 1 : i32} : (tensor<4xi8>) -> (i32, f32)
@@ -26,6 +27,7 @@ public final class TestDialect implements Dialect {
       .variadicResult("results", TypeConstraint.ANY)
       .variadicRegions()
       .variadicSuccessors()
+      .traits(Trait.GRAPH_REGION)
       .build();
 
   public static final OpDef CONSTANT = OpDef.builder("test.constant")
