@@ -47,7 +47,10 @@ public final class IrParser {
   private final Map<String, OpDef> opCache = new HashMap<>();
   private final Scopes scopes = new Scopes();
 
+  private final int lineOffset;
+
   private IrParser(Context ctx, String file, int lineOffset) {
+    this.lineOffset = lineOffset;
     this.ctx = ctx;
     this.file = file;
     this.attrs = new AttrParser(file, lineOffset);
@@ -89,7 +92,16 @@ public final class IrParser {
       @Override
       public void syntaxError(Recognizer<?, ?> r, Object symbol, int line, int col, String msg,
           RecognitionException e) {
-        throw new ParseError(attrs.loc((Token) symbol), msg);
+        Token at = (Token) symbol;
+        Token prev = ((Parser) r).getInputStream().LT(-1);
+        if (prev != null && prev != at && (at.getType() == Token.EOF
+            || at.getLine() > prev.getLine())) {
+          // As MLIR: an error at the start of a line is reported after the previous token.
+          int length = prev.getText() == null ? 1 : prev.getText().length();
+          throw new ParseError(new Location.FileLineCol(file, prev.getLine() + lineOffset,
+              prev.getCharPositionInLine() + 1 + length), msg);
+        }
+        throw new ParseError(attrs.loc(at), msg);
       }
     });
     parser.setErrorHandler(new FirstErrorStrategy());
@@ -129,7 +141,10 @@ public final class IrParser {
       }
       String found = describe(t);
       String msg;
-      if (e instanceof NoViableAltException || e instanceof InputMismatchException) {
+      String specific = specificMessage(recognizer, t, e.getExpectedTokens());
+      if (specific != null) {
+        msg = specific;
+      } else if (e instanceof NoViableAltException || e instanceof InputMismatchException) {
         msg = expected(recognizer, e.getExpectedTokens(), found);
       } else {
         msg = "unexpected " + found;
@@ -155,6 +170,11 @@ public final class IrParser {
     @Override
     protected void reportUnwantedToken(Parser recognizer) {
       Token t = recognizer.getCurrentToken();
+      String specific = specificMessage(recognizer, t, getExpectedTokens(recognizer));
+      if (specific != null) {
+        recognizer.notifyErrorListeners(t, specific, null);
+        return;
+      }
       if (t != null && t.getType() == MlirLexer.UNKNOWN && t.getText().equals("\"")) {
         recognizer.notifyErrorListeners(t, "expected '\"' in string literal", null);
         return;
@@ -166,6 +186,60 @@ public final class IrParser {
     @Override
     protected void reportMissingToken(Parser recognizer) {
       reportUnwantedToken(recognizer);
+    }
+
+    /** MLIR's wording for the common syntax errors, chosen from the rule and expected tokens. */
+    private static String specificMessage(Parser recognizer, Token t, IntervalSet expected) {
+      if (t == null) {
+        return null;
+      }
+      if (t.getType() == MlirLexer.UNKNOWN) {
+        return switch (t.getText()) {
+          case "\"" -> "expected '\"' in string literal";
+          case "@" -> "@ identifier expected to start with letter or '_'";
+          default -> "unexpected character";
+        };
+      }
+      if (t.getType() == MlirLexer.LT && t.getTokenIndex() > 0) {
+        Token prev = recognizer.getInputStream().LT(-1);
+        if (prev != null && (prev.getType() == MlirLexer.EXCL_ID
+            || prev.getType() == MlirLexer.HASH_ID) && prev.getStopIndex() + 1 == t.getStartIndex()) {
+          String rest = t.getInputStream().getText(org.antlr.v4.runtime.misc.Interval.of(
+              t.getStartIndex(), t.getStartIndex() + 400));
+          int nl = rest.indexOf('\n');
+          String line = nl < 0 ? rest : rest.substring(0, nl);
+          return line.chars().filter(c -> c == '"').count() % 2 == 1
+              ? "expected '\"' in string literal"
+              : "unbalanced brackets in pretty dialect name: unbalanced '<' character in pretty"
+                  + " dialect name";
+        }
+      }
+      if (expected == null) {
+        return null;
+      }
+      int rule = recognizer.getContext() == null ? -1 : recognizer.getContext().getRuleIndex();
+      if (rule == MlirParser.RULE_genericOp && expected.contains(MlirLexer.RPAREN)
+          && !expected.contains(MlirLexer.PERCENT_ID)) {
+        return "expected ')' to end operand list";
+      }
+      if (rule == MlirParser.RULE_genericOp && expected.contains(MlirLexer.COLON)) {
+        return "expected ':' followed by operation type";
+      }
+      if (rule == MlirParser.RULE_operation && expected.contains(MlirLexer.EQUAL)) {
+        return "expected '=' after SSA name";
+      }
+      if (rule == MlirParser.RULE_operation || rule == MlirParser.RULE_opBody) {
+        return "expected operation name in quotes";
+      }
+      if (rule == MlirParser.RULE_type || rule == MlirParser.RULE_typeList
+          || rule == MlirParser.RULE_resultTypes || rule == MlirParser.RULE_shapedBody) {
+        return "expected non-function type";
+      }
+      if (expected.contains(MlirLexer.LBRACE) && (rule == MlirParser.RULE_region
+          || rule == MlirParser.RULE_funcOp || rule == MlirParser.RULE_moduleOp)) {
+        return "expected '{' to begin a region";
+      }
+      return null;
     }
 
     private static String expected(Parser recognizer, IntervalSet expected, String found) {
@@ -490,12 +564,20 @@ public final class IrParser {
       for (MlirParser.OperationContext o : entryOps) {
         entry.append(operation(o));
       }
-    } else if (!r.block().isEmpty() && entry != null) {
-      throw attrs.error(r.block(0), "invalid block name in region with named arguments");
     }
-    for (MlirParser.BlockContext b : r.block()) {
-      Block block = scopes.defineBlock(b.blockLabel().CARET_ID().getSymbol(), attrs);
-      region.addBlock(block);
+    List<MlirParser.BlockContext> labelled = r.block();
+    for (int i = 0; i < labelled.size(); i++) {
+      MlirParser.BlockContext b = labelled.get(i);
+      // A function body may open with a label for its argument-less entry block.
+      boolean namesEntry = i == 0 && entryArgs != null && entryOps.isEmpty();
+      if (namesEntry && (!entry.arguments().isEmpty() || !b.blockLabel().blockArg().isEmpty())) {
+        throw attrs.error(b, "invalid block name in region with named arguments");
+      }
+      Block block = scopes.defineBlock(b.blockLabel().CARET_ID().getSymbol(),
+          namesEntry ? entry : null, attrs);
+      if (!namesEntry) {
+        region.addBlock(block);
+      }
       for (MlirParser.BlockArgContext a : b.blockLabel().blockArg()) {
         Type t = attrs.type(a.type());
         Location l = a.trailingLoc() != null ? attrs.location(a.trailingLoc().location())

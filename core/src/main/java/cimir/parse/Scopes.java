@@ -163,7 +163,7 @@ final class Scopes {
   }
 
   /** Defines the block labelled `^bb1`, reusing the block made by earlier references. */
-  Block defineBlock(Token id, AttrParser p) {
+  Block defineBlock(Token id, Block existing, AttrParser p) {
     Blocks b = blocks.peek();
     String name = id.getText();
     if (b.defined.containsKey(name)) {
@@ -171,7 +171,10 @@ final class Scopes {
     }
     Block block = b.forwardBlocks.remove(name);
     b.forward.remove(name);
-    if (block == null) {
+    if (existing != null) {
+      block = existing; // the entry label comes first: nothing referred to it before
+
+    } else if (block == null) {
       block = new Block();
     }
     b.defined.put(name, block);

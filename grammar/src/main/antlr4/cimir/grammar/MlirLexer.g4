@@ -49,4 +49,7 @@ UNKNOWN     : . ;
 fragment SUFFIX_ID   : [0-9]+ | [a-zA-Z$._-] [a-zA-Z0-9$._-]* ;
 fragment BARE_CHARS  : [a-zA-Z_] [a-zA-Z0-9_$.]* ;
 fragment STRING_BODY : '"' (~["\\\n] | '\\' .)* '"' ;
-fragment BODY        : '<' (BODY | STRING_BODY | '->' | ~[<>"])* '>' ;
+fragment BODY        : '<' BODY_ITEM* '>' ;
+// Brackets inside a dialect body must balance, as MLIR requires.
+fragment BODY_ITEM   : BODY | '[' BODY_ITEM* ']' | '(' BODY_ITEM* ')' | '{' BODY_ITEM* '}'
+                     | STRING_BODY | '->' | ~[<>"[\](){}] ;

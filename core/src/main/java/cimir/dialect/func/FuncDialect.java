@@ -89,10 +89,10 @@ public final class FuncDialect implements Dialect {
     }
     for (int i = 0; i < results.size(); i++) {
       if (!op.operand(i).type().equals(results.get(i))) {
-        diag.opError(op, "type of return operand " + i + " ("
+        diag.opError(op, "type of return operand " + i + " ('"
             + cimir.print.IrPrinter.typeToString(op.operand(i).type())
-            + ") doesn't match function result type ("
-            + cimir.print.IrPrinter.typeToString(results.get(i)) + ") in function @" + f.name());
+            + "') doesn't match function result type ('"
+            + cimir.print.IrPrinter.typeToString(results.get(i)) + "') in function @" + f.name());
         return;
       }
     }

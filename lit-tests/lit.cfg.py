@@ -1,0 +1,36 @@
+# -*- Python -*-
+# Configuration for LLVM's lit running the cimir lit corpus:
+#
+#   python3 /usr/lib/llvm-19/build/utils/lit/lit.py -sv lit-tests
+#
+# Environment overrides:
+#   CIM_OPT    path of the cim-opt executable (default: <repo>/bin/cim-opt)
+#   FILECHECK  path of FileCheck (default: /usr/lib/llvm-19/bin/FileCheck)
+#
+# `not` is lit's builtin, so nothing is substituted for it.
+
+import os
+
+import lit.formats
+
+config.name = "cimir"
+config.test_format = lit.formats.ShTest(True)
+config.suffixes = [".cim"]
+config.excludes = ["filecheck", "Output", "target", "src"]
+
+config.test_source_root = os.path.dirname(os.path.abspath(__file__))
+config.test_exec_root = config.test_source_root
+
+repo_root = os.path.dirname(config.test_source_root)
+
+cim_opt = os.environ.get("CIM_OPT") or os.path.join(repo_root, "bin", "cim-opt")
+filecheck = os.environ.get("FILECHECK") or "/usr/lib/llvm-19/bin/FileCheck"
+
+# Tool names as whole words only (lit substitutions are regular expressions).
+config.substitutions.append((r"(?<![\w/.-])cim-opt(?![\w-])", cim_opt))
+config.substitutions.append((r"(?<![\w/.-])FileCheck(?![\w-])", filecheck))
+
+# Pass through what the JVM and the launchers need.
+for var in ("JAVA_HOME", "HOME", "MAVEN_OPTS", "JAVA_TOOL_OPTIONS", "M2_HOME", "TMPDIR"):
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
