@@ -33,7 +33,7 @@ public sealed interface Attribute permits Attribute.IntegerAttr, Attribute.Float
   /** A floating-point value of a float type, kept as its raw bits in that type's format. */
   record FloatAttr(BigInteger bits, Type.FloatType type) implements Attribute {
     public static FloatAttr f64(double value) {
-      return new FloatAttr(BigInteger.valueOf(Double.doubleToRawLongBits(value)), Type.FloatType.F64);
+      return new FloatAttr(FloatFormat.fromDouble(value, Type.FloatKind.F64), Type.FloatType.F64);
     }
 
     public static FloatAttr f32(float value) {

@@ -69,7 +69,7 @@ public final class FloatFormat {
   /** The bits of `value` rounded to `kind` (ties to even). */
   public static BigInteger fromDouble(double value, Type.FloatKind kind) {
     if (kind == Type.FloatKind.F64) {
-      return BigInteger.valueOf(Double.doubleToRawLongBits(value));
+      return new BigInteger(Long.toUnsignedString(Double.doubleToRawLongBits(value)));
     }
     if (Double.isNaN(value) || Double.isInfinite(value)) {
       int m = mantissaBits(kind);
