@@ -14,7 +14,7 @@ import os
 import lit.formats
 
 config.name = "cimir"
-config.test_format = lit.formats.ShTest(True)
+config.test_format = lit.formats.ShTest(False)
 config.suffixes = [".cim"]
 config.excludes = ["filecheck", "Output", "target", "src"]
 
