@@ -301,8 +301,10 @@ public final class IrParser {
       op = moduleOp(body.moduleOp(), loc);
     } else if (body.funcOp() != null) {
       op = funcOp(body.funcOp(), loc);
-    } else {
+    } else if (body.returnOp() != null) {
       op = returnOp(body.returnOp(), loc);
+    } else {
+      op = castOp(body.castOp(), loc);
     }
     bindResults(c, op);
     return op;
@@ -532,6 +534,20 @@ public final class IrParser {
     }
     return Operation.create("func.return", FuncDialect.RETURN, operands, List.of(), null, null,
         List.of(), 0, loc);
+  }
+
+  private Operation castOp(MlirParser.CastOpContext c, Location loc) {
+    List<Token> uses = valueUses(c.valueUseList());
+    List<Type> from = attrs.types(c.typeList(0));
+    if (uses.size() != from.size()) {
+      throw attrs.error(c.typeList(0), "expected " + uses.size() + " types");
+    }
+    List<Value> operands = new ArrayList<>();
+    for (int i = 0; i < uses.size(); i++) {
+      operands.add(scopes.use(uses.get(i), from.get(i), attrs));
+    }
+    return Operation.create(BuiltinDialect.UNREALIZED_CAST.name(), BuiltinDialect.UNREALIZED_CAST,
+        operands, attrs.types(c.typeList(1)), null, null, List.of(), 0, loc);
   }
 
   // ---- Regions and blocks ----

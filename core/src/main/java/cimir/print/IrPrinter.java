@@ -170,6 +170,9 @@ public final class IrPrinter {
       printFunc(op);
     } else if (!options.generic() && op.def() == FuncDialect.RETURN) {
       printReturn(op);
+    } else if (!options.generic() && op.def() == BuiltinDialect.UNREALIZED_CAST
+        && op.numOperands() > 0 && op.attributes().isEmpty()) {
+      printCast(op);
     } else {
       printGeneric(op);
     }
@@ -299,6 +302,18 @@ public final class IrPrinter {
       out.append(' ');
       printRegion(op.region(0), false, true, false);
     }
+  }
+
+  private void printCast(Operation op) {
+    out.append(op.name()).append(' ');
+    for (int i = 0; i < op.numOperands(); i++) {
+      out.append(i > 0 ? ", " : "");
+      appendValue(op.operand(i));
+    }
+    out.append(" : ");
+    appendTypes(out, op.operandTypes());
+    out.append(" to ");
+    appendTypes(out, op.resultTypes());
   }
 
   private void printReturn(Operation op) {

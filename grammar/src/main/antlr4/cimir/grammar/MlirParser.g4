@@ -17,7 +17,13 @@ opBody          : genericOp
                 | moduleOp
                 | funcOp
                 | returnOp
+                | castOp
                 ;
+
+// `builtin.unrealized_conversion_cast %0 : index to i64`
+castOp          : {_input.LT(1).getText().equals("builtin.unrealized_conversion_cast")}?
+                  BARE_ID valueUseList COLON typeList kwTo typeList ;
+kwTo            : {_input.LT(1).getText().equals("to")}? BARE_ID ;
 
 genericOp       : STRING LPAREN valueUseList? RPAREN successorList? properties? regionList?
                   attrDict? COLON functionType ;
