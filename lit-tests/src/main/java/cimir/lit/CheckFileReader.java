@@ -202,17 +202,17 @@ final class CheckFileReader {
     if (p >= text.length() || text.charAt(p) != '{') {
       return Directive.none();
     }
-    boolean literal = false;
-    p++;
-    do {
-      p = skipAllBlanks(p);
+    while (true) {
+      p = skipAllBlanks(p + 1);
       if (!text.startsWith("LITERAL", p)) {
         return Directive.none();
       }
-      literal = true;
       p = skipAllBlanks(p + "LITERAL".length());
-    } while (p < text.length() && text.charAt(p) == ',' && p++ >= 0);
-    return text.startsWith("}:", p) ? new Directive(Found.CHECK, kind, count, literal, p + 2)
+      if (p >= text.length() || text.charAt(p) != ',') {
+        break;
+      }
+    }
+    return text.startsWith("}:", p) ? new Directive(Found.CHECK, kind, count, true, p + 2)
         : Directive.none();
   }
 

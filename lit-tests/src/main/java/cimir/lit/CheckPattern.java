@@ -201,15 +201,15 @@ final class CheckPattern {
 
   private String parseVariableName(String block, int start) throws FileCheckException {
     if (block.isEmpty()) {
-      throw error(start, "empty variable name");
+      throw error(start, "empty variable name", true);
     }
     int i = block.charAt(0) == '$' ? 1 : 0;
     if (i == block.length()) {
-      throw error(start + i, "empty global variable name");
+      throw error(start + i, "empty global variable name", true);
     }
     char first = block.charAt(i);
     if (first != '_' && !isAsciiLetter(first)) {
-      throw error(start, "invalid variable name");
+      throw error(start, "invalid variable name", true);
     }
     i++;
     while (i < block.length() && (block.charAt(i) == '_' || isAsciiLetterOrDigit(block.charAt(i)))) {
@@ -293,7 +293,11 @@ final class CheckPattern {
   }
 
   private FileCheckException error(int offset, String message) {
-    return new FileCheckException(buffer, loc + offset, message);
+    return error(offset, message, false);
+  }
+
+  private FileCheckException error(int offset, String message, boolean blankLineAfter) {
+    return new FileCheckException(buffer, loc + offset, message, blankLineAfter);
   }
 
   /**

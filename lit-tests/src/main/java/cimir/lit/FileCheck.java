@@ -42,6 +42,7 @@ public final class FileCheck {
       return 2;
     }
     try {
+      validatePrefixes(options.request());
       SourceBuffer check = load(options.checkFile(), options.checkFile(), stdin, "check",
           options.request());
       List<CheckFileReader.CheckString> strings = CheckFileReader.read(check, options.request());
@@ -126,7 +127,6 @@ public final class FileCheck {
     if (commentPrefixes.isEmpty()) {
       commentPrefixes.addAll(List.of("COM", "RUN"));
     }
-    validatePrefixes(checkPrefixes, commentPrefixes, defaultPrefix);
     FileCheckRequest req = new FileCheckRequest(checkPrefixes, commentPrefixes, implicitNots, defines,
         flags.contains("match-full-lines"), flags.contains("strict-whitespace"),
         flags.contains("allow-empty"), flags.contains("allow-unused-prefixes"),
@@ -145,21 +145,23 @@ public final class FileCheck {
     defines.put(definition.substring(0, eq), definition.substring(eq + 1));
   }
 
-  private static void validatePrefixes(List<String> check, List<String> comment, boolean defaultCheck)
-      throws UsageException {
+  private static void validatePrefixes(FileCheckRequest req) throws FileCheckException {
+    List<String> check = req.checkPrefixes();
+    List<String> comment = req.commentPrefixes();
+    boolean defaultCheck = req.defaultCheckPrefix();
     Set<String> unique = new HashSet<>();
     for (List<String> prefixes : List.of(check, comment)) {
       String kind = prefixes == check ? "check" : "comment";
       for (String prefix : prefixes) {
         if (prefix.isEmpty()) {
-          throw new UsageException("supplied " + kind + " prefix must not be the empty string");
+          throw new FileCheckException("supplied " + kind + " prefix must not be the empty string");
         }
         if (!prefix.matches("[a-zA-Z0-9_-]*")) {
-          throw new UsageException("supplied " + kind + " prefix must start with a letter and "
+          throw new FileCheckException("supplied " + kind + " prefix must start with a letter and "
               + "contain only alphanumeric characters, hyphens, and underscores: '" + prefix + "'");
         }
         if (!unique.add(prefix) && !(defaultCheck && prefixes == check)) {
-          throw new UsageException("supplied " + kind
+          throw new FileCheckException("supplied " + kind
               + " prefix must be unique among check and comment prefixes: '" + prefix + "'");
         }
       }

@@ -7,11 +7,18 @@ final class FileCheckException extends Exception {
   private static final long serialVersionUID = 1L;
   private final transient SourceBuffer buffer;
   private final int pos;
+  private final boolean blankLineAfter;
 
   FileCheckException(SourceBuffer buffer, int pos, String message) {
+    this(buffer, pos, message, false);
+  }
+
+  /** {@code blankLineAfter}: LLVM logs some errors (bad variable names) with an empty line after. */
+  FileCheckException(SourceBuffer buffer, int pos, String message, boolean blankLineAfter) {
     super(message);
     this.buffer = buffer;
     this.pos = pos;
+    this.blankLineAfter = blankLineAfter;
   }
 
   FileCheckException(String message) {
@@ -23,6 +30,9 @@ final class FileCheckException extends Exception {
       SourceBuffer.write(err, "error: " + getMessage() + "\n");
     } else {
       buffer.print(err, pos, "error", getMessage());
+    }
+    if (blankLineAfter) {
+      SourceBuffer.write(err, "\n");
     }
   }
 }

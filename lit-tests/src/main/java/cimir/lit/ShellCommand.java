@@ -11,9 +11,19 @@ import java.util.List;
 final class ShellCommand {
   private ShellCommand() {}
 
-  /** One command of a pipeline. {@code negations} counts leading {@code not}s. */
-  record Command(List<String> argv, int negations, String stdinFile, String stdoutFile,
-      boolean appendStdout, String stderrFile, boolean stderrToStdout) {
+  /** Where a command's output descriptor goes: the pipe (or log), the log of stderr, or a file. */
+  record Target(Kind kind, String file, boolean append) {
+    enum Kind { STDOUT, STDERR, FILE }
+
+    static final Target STDOUT = new Target(Kind.STDOUT, null, false);
+    static final Target STDERR = new Target(Kind.STDERR, null, false);
+  }
+
+  /**
+   * One command of a pipeline. {@code negations} counts leading {@code not}s; redirections are
+   * applied left to right, so {@code 2>&1 >f} sends stderr to the pipe and stdout to f.
+   */
+  record Command(List<String> argv, int negations, String stdinFile, Target stdout, Target stderr) {
     String name() {
       return argv.get(0);
     }
@@ -56,7 +66,8 @@ final class ShellCommand {
           commands = new ArrayList<>();
           current = new CommandBuilder();
         }
-        case "2>&1" -> current.stderrToStdout = true;
+        case "2>&1" -> current.stderr = current.stdout;
+        case "||", "&" -> throw new SyntaxError("unsupported shell operator '" + t.text() + "'");
         default -> current.redirect(t.text(), ++i < tokens.size() ? tokens.get(i) : null);
       }
     }
@@ -69,10 +80,8 @@ final class ShellCommand {
     private final List<String> argv = new ArrayList<>();
     private int negations;
     private String stdinFile;
-    private String stdoutFile;
-    private boolean append;
-    private String stderrFile;
-    private boolean stderrToStdout;
+    private Target stdout = Target.STDOUT;
+    private Target stderr = Target.STDERR;
 
     void word(String w) {
       if (argv.isEmpty() && w.equals("not")) {
@@ -88,11 +97,8 @@ final class ShellCommand {
       }
       switch (op) {
         case "<" -> stdinFile = target.text();
-        case ">", ">>" -> {
-          stdoutFile = target.text();
-          append = op.equals(">>");
-        }
-        case "2>" -> stderrFile = target.text();
+        case ">", ">>" -> stdout = new Target(Target.Kind.FILE, target.text(), op.equals(">>"));
+        case "2>" -> stderr = new Target(Target.Kind.FILE, target.text(), false);
         default -> throw new SyntaxError("unsupported shell operator '" + op + "'");
       }
     }
@@ -104,8 +110,7 @@ final class ShellCommand {
       if (argv.get(0).startsWith("--")) {
         throw new SyntaxError("unsupported 'not " + argv.get(0) + "'");
       }
-      return new Command(List.copyOf(argv), negations, stdinFile, stdoutFile, append, stderrFile,
-          stderrToStdout);
+      return new Command(List.copyOf(argv), negations, stdinFile, stdout, stderr);
     }
   }
 
