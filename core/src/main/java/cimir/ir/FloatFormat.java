@@ -86,6 +86,13 @@ public final class FloatFormat {
 
   /** Parses a decimal literal (`-1.5e3`) to the nearest value of `kind`, ties to even. */
   public static BigInteger parse(String text, Type.FloatKind kind) {
+    // Java's parsers round correctly (to nearest, ties to even), as APFloat does.
+    if (kind == Type.FloatKind.F64) {
+      return fromDouble(Double.parseDouble(text), kind);
+    }
+    if (kind == Type.FloatKind.F32) {
+      return BigInteger.valueOf(Float.floatToRawIntBits(Float.parseFloat(text)) & 0xffffffffL);
+    }
     boolean negative = text.startsWith("-");
     BigDecimal v = new BigDecimal(negative || text.startsWith("+") ? text.substring(1) : text);
     return round(v, negative, kind);

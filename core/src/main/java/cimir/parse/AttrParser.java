@@ -26,6 +26,7 @@ final class AttrParser {
   private final String file;
   private final int lineOffset;
   private final Map<String, Type> typeCache = new HashMap<>();
+  private final Map<Object, Object> uniqued = new HashMap<>();
 
   AttrParser(String file, int lineOffset) {
     this.file = file;
@@ -60,7 +61,21 @@ final class AttrParser {
     return out;
   }
 
+  /**
+   * Uniques an immutable value: equal types, attributes and names share one object, as MLIR
+   * uniques them in its context, so IR with repeated attributes stays small.
+   */
+  @SuppressWarnings("unchecked")
+  <T> T unique(T value) {
+    Object known = uniqued.putIfAbsent(value, value);
+    return known == null ? value : (T) known;
+  }
+
   Type type(MlirParser.TypeContext ctx) {
+    return unique(typeUncached(ctx));
+  }
+
+  private Type typeUncached(MlirParser.TypeContext ctx) {
     if (ctx instanceof MlirParser.NamedTypeContext n) {
       String text = n.BARE_ID().getText();
       Type cached = typeCache.get(text);
@@ -84,7 +99,7 @@ final class AttrParser {
     List<Type> inputs = types(ctx.typeList());
     MlirParser.ResultTypesContext r = ctx.resultTypes();
     List<Type> results = r.type() != null ? List.of(type(r.type())) : types(r.typeList());
-    return new Type.FunctionType(inputs, results);
+    return unique(new Type.FunctionType(inputs, results));
   }
 
   private Type namedType(String text, Token at) {
@@ -255,8 +270,8 @@ final class AttrParser {
     List<NamedAttribute> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (MlirParser.AttrEntryContext e : ctx.attrEntry()) {
-      String name = e.name.BARE_ID() != null ? e.name.BARE_ID().getText()
-          : Bytes.toUtf8(unquote(e.name.STRING().getSymbol()));
+      String name = unique(e.name.BARE_ID() != null ? e.name.BARE_ID().getText()
+          : Bytes.toUtf8(unquote(e.name.STRING().getSymbol())));
       if (name.isEmpty()) {
         throw error(e.name, "expected valid attribute name");
       }
@@ -271,6 +286,10 @@ final class AttrParser {
   }
 
   Attribute attribute(MlirParser.AttributeContext ctx) {
+    return unique(attributeUncached(ctx));
+  }
+
+  private Attribute attributeUncached(MlirParser.AttributeContext ctx) {
     if (ctx instanceof MlirParser.NumberAttrContext n) {
       Type type = n.type() == null ? null : type(n.type());
       return number(n.number(), type);

@@ -106,6 +106,7 @@ public final class IrParser {
     });
     parser.setErrorHandler(new FirstErrorStrategy());
     parser.setBuildParseTree(true);
+    parser.getInterpreter().setPredictionMode(org.antlr.v4.runtime.atn.PredictionMode.SLL);
 
     Location fileLoc = new Location.FileLineCol(file, 0, 0);
     Block top = new Block();
@@ -368,7 +369,7 @@ public final class IrParser {
 
   private Operation genericOp(MlirParser.GenericOpContext g, Location loc) {
     Token nameTok = g.STRING().getSymbol();
-    String name = cimir.ir.Bytes.toUtf8(attrs.unquote(nameTok));
+    String name = attrs.unique(cimir.ir.Bytes.toUtf8(attrs.unquote(nameTok)));
     OpDef def = lookup(name, nameTok);
     Type.FunctionType fnType = attrs.functionType(g.functionType());
     List<Token> uses = valueUses(g.valueUseList());
@@ -388,7 +389,7 @@ public final class IrParser {
     }
     DictionaryAttr props = g.properties() == null ? null : attrs.dictionary(g.properties()
         .attrDict());
-    DictionaryAttr attributes = attrs.dictionary(g.attrDict());
+    DictionaryAttr attributes = attrs.unique(attrs.dictionary(g.attrDict()));
     if (def != null && def.inherentAttrsAreProperties()) {
       // MLIR moves inherent attributes written in the dictionary into the properties.
       for (NamedAttribute a : attributes.entries()) {

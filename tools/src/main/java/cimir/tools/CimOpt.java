@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -134,16 +133,46 @@ public final class CimOpt implements Callable<Integer> {
     String file = SourceText.displayName(input);
     List<String[]> chunks = splitInputFile ? split(text) : List.<String[]>of(new String[] {text,
         "0"});
-    StringWriter result = new StringWriter();
-    boolean ok = true;
-    for (int i = 0; i < chunks.size(); i++) {
-      if (i > 0) {
-        result.write("// -----\n");
+    boolean toFile = output != null && !output.equals("-");
+    Path target = toFile ? Path.of(output).toAbsolutePath() : null;
+    Path tmp = null;
+    Writer out;
+    if (toFile) {
+      try {
+        tmp = Files.createTempFile(target.getParent(), ".cim-opt", ".tmp");
+        out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+      } catch (IOException | RuntimeException e) {
+        stderr.println(output + ": error: could not write output file: " + e.getMessage());
+        return 1;
       }
-      ok &= processChunk(file, chunks.get(i)[0], Integer.parseInt(chunks.get(i)[1]), result);
+    } else {
+      out = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
     }
-    if (!writeOutput(result.toString())) {
-      return 1;
+    boolean ok = true;
+    try {
+      for (int i = 0; i < chunks.size(); i++) {
+        if (i > 0) {
+          out.write("// -----\n");
+        }
+        ok &= processChunk(file, chunks.get(i)[0], Integer.parseInt(chunks.get(i)[1]), out);
+      }
+      out.flush();
+      if (toFile) {
+        out.close();
+        if (ok) {
+          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.ATOMIC_MOVE);
+        }
+      }
+    } catch (IOException e) {
+      stderr.println((toFile ? output : "<stdout>") + ": error: could not write output: "
+          + e.getMessage());
+      ok = false;
+    } finally {
+      // A failed run leaves no partial output file behind.
+      if (tmp != null) {
+        Files.deleteIfExists(tmp);
+      }
     }
     return ok ? 0 : 1;
   }
@@ -179,27 +208,40 @@ public final class CimOpt implements Callable<Integer> {
     ctx.setAllowUnregistered(allowUnregistered);
     DiagnosticEngine diag = ctx.diagnostics();
     ctx.sources().add(file, lineOffset == 0 ? text : "\n".repeat(lineOffset) + text);
-    String printed = compile(ctx, file, text, lineOffset);
+    Compiled compiled = compile(ctx, file, text, lineOffset);
     if (verifyDiagnostics) {
       DiagnosticEngine report = new DiagnosticEngine(ctx.sources());
       ExpectedDiagnostics expected = ExpectedDiagnostics.read(file, text, lineOffset, report);
       boolean ok = expected.verify(diag.diagnostics(), report) && !report.hasErrors();
       report.flush(stderr);
-      if (printed != null) {
-        out.write(printed);
+      if (compiled != null) {
+        print(compiled, out);
       }
       return ok;
     }
     diag.flush(stderr);
-    if (printed == null) {
+    if (compiled == null) {
       return false;
     }
-    out.write(printed);
+    print(compiled, out);
     return true;
   }
 
-  /** Parses, verifies, runs the pipeline and prints; null when a diagnostic stopped it. */
-  private String compile(Context ctx, String file, String text, int lineOffset) {
+  /** A module that parsed, verified and went through the pipeline, with its timings so far. */
+  private record Compiled(Operation module, PassManager pm, long start, long parsed) {}
+
+  private void print(Compiled c, Writer out) throws IOException {
+    long printStart = System.nanoTime();
+    IrPrinter.print(c.module(), out, new IrPrinter.Options(printGeneric, printDebugInfo));
+    out.write('\n');
+    long end = System.nanoTime();
+    if (timing) {
+      c.pm().printTiming(stderr, c.parsed() - c.start(), end - printStart, end - c.start());
+    }
+  }
+
+  /** Parses, verifies and runs the pipeline; null when a diagnostic stopped it. */
+  private Compiled compile(Context ctx, String file, String text, int lineOffset) {
     long start = System.nanoTime();
     PassRegistry registry = Registrations.passes();
     Pipeline pipeline = pipeline(registry, ctx.diagnostics());
@@ -221,16 +263,7 @@ public final class CimOpt implements Callable<Integer> {
     if (passStatistics) {
       pm.printStatistics(stderr);
     }
-    if (!ok) {
-      return null;
-    }
-    long printStart = System.nanoTime();
-    String printed = IrPrinter.toString(module, printOptions) + "\n";
-    long end = System.nanoTime();
-    if (timing) {
-      pm.printTiming(stderr, parsed - start, end - printStart, end - start);
-    }
-    return printed;
+    return ok ? new Compiled(module, pm, start, parsed) : null;
   }
 
   private Pipeline pipeline(PassRegistry registry, DiagnosticEngine diag) {
@@ -255,26 +288,6 @@ public final class CimOpt implements Callable<Integer> {
       text = namedPipeline;
     }
     return text == null ? Pipeline.empty() : Pipeline.parse(text, registry, diag);
-  }
-
-  /** Writes the output atomically: a failed run leaves no partial output file behind. */
-  private boolean writeOutput(String text) throws IOException {
-    if (output == null || output.equals("-")) {
-      Writer w = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8));
-      w.write(text);
-      w.flush();
-      return true;
-    }
-    Path target = Path.of(output).toAbsolutePath();
-    try {
-      Path tmp = Files.createTempFile(target.getParent(), ".cim-opt", ".tmp");
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return true;
-    } catch (IOException e) {
-      stderr.println(output + ": error: could not write output file: " + e.getMessage());
-      return false;
-    }
   }
 
   private void listPasses(PassRegistry registry) {
