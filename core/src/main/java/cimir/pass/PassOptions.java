@@ -13,6 +13,11 @@ public final class PassOptions {
     this.values = values;
   }
 
+  /** Every option at its default. */
+  public static PassOptions defaults(List<PassOption> declared) {
+    return new PassOptions(declared, Map.of());
+  }
+
   private String raw(String key) {
     String v = values.get(key);
     if (v != null) {

@@ -92,6 +92,10 @@ public final class CimOpt implements Callable<Integer> {
   @Option(names = "--list-ops", description = "list the registered ops")
   boolean listOps;
 
+  @Option(names = "--gen-docs", paramLabel = "DIR",
+      description = "write the Markdown documentation of dialects and passes into DIR")
+  Path genDocs;
+
   private InputStream stdin;
   private PrintStream stdout;
   private PrintStream stderr;
@@ -118,6 +122,19 @@ public final class CimOpt implements Callable<Integer> {
     if (listOps) {
       listOps(Registrations.newContext());
       return 0;
+    }
+    if (genDocs != null) {
+      try {
+        for (var page : Registrations.docs().entrySet()) {
+          Path file = genDocs.resolve(page.getKey());
+          Files.createDirectories(file.getParent());
+          Files.writeString(file, page.getValue(), StandardCharsets.UTF_8);
+        }
+        return 0;
+      } catch (IOException e) {
+        stderr.println(genDocs + ": error: could not write documentation: " + e.getMessage());
+        return 1;
+      }
     }
     if (pass != null && passPipeline != null || namedPipeline != null && (pass != null
         || passPipeline != null)) {

@@ -27,6 +27,11 @@ public final class Registrations {
     return registry;
   }
 
+  /** The generated documentation pages, by path under `docs/`. */
+  public static java.util.Map<String, String> docs() {
+    return cimir.doc.Docs.all(newContext().dialects(), passes());
+  }
+
   public static List<Stage> stages() {
     return new ArrayList<>(TestPasses.stages());
   }
