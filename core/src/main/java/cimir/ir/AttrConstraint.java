@@ -43,7 +43,8 @@ public record AttrConstraint(String description, Predicate<Attribute> predicate)
   /** A string attribute with one of the given values. */
   public static AttrConstraint stringEnum(String... values) {
     java.util.List<String> allowed = java.util.List.of(values);
-    return new AttrConstraint("string attribute whose value is " + String.join(", or ", allowed),
+    return new AttrConstraint("string attribute whose value is one of '"
+        + String.join("', '", allowed) + "'",
         a -> a instanceof Attribute.StringAttr s && allowed.contains(s.value()));
   }
 }

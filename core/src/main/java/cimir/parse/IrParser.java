@@ -132,10 +132,15 @@ public final class IrParser {
   }
 
   /** Reports the first syntax error with the tokens that would have been accepted. */
-  private static final class FirstErrorStrategy extends DefaultErrorStrategy {
+  private final class FirstErrorStrategy extends DefaultErrorStrategy {
     @Override
     public void reportError(Parser recognizer, RecognitionException e) {
       Token t = e.getOffendingToken();
+      if (e instanceof NoViableAltException nva && e.getCtx() != null
+          && e.getCtx().getRuleIndex() == MlirParser.RULE_opBody
+          && nva.getStartToken().getType() == MlirLexer.BARE_ID) {
+        throw unknownCustomOp(nva.getStartToken());
+      }
       if (t != null && t.getType() == MlirLexer.UNKNOWN && t.getText().equals("\"")) {
         recognizer.notifyErrorListeners(t, "expected '\"' in string literal", e);
         return;
@@ -190,9 +195,13 @@ public final class IrParser {
     }
 
     /** MLIR's wording for the common syntax errors, chosen from the rule and expected tokens. */
-    private static String specificMessage(Parser recognizer, Token t, IntervalSet expected) {
+    private String specificMessage(Parser recognizer, Token t, IntervalSet expected) {
       if (t == null) {
         return null;
+      }
+      if (t.getType() == MlirLexer.BARE_ID && expected != null
+          && expected.contains(MlirLexer.STRING) && expected.contains(MlirLexer.PERCENT_ID)) {
+        throw unknownCustomOp(t); // a bare word where an operation starts
       }
       if (t.getType() == MlirLexer.UNKNOWN) {
         return switch (t.getText()) {
@@ -337,6 +346,17 @@ public final class IrParser {
           attrs.loc(id), attrs);
       next += n;
     }
+  }
+
+  /** MLIR's words for a custom-form op that cannot be parsed. */
+  private ParseError unknownCustomOp(Token at) {
+    String name = at.getText();
+    int dot = name.indexOf('.');
+    if (dot > 0 && !ctx.isDialectRegistered(name.substring(0, dot))) {
+      return attrs.error(at, "Dialect `" + name.substring(0, dot) + "' not found for custom op '"
+          + name + "'");
+    }
+    return attrs.error(at, "custom op '" + name + "' is unknown");
   }
 
   private OpDef lookup(String name, Token at) {

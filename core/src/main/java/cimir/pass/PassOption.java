@@ -9,10 +9,15 @@ import java.util.List;
 public record PassOption(String key, Kind kind, String defaultValue, String description,
     List<String> choices) {
   /** The value types an option can take. */
-  public enum Kind { INT, DOUBLE, BOOL, STRING, DURATION, ENUM }
+  public enum Kind { INT, COUNT, DOUBLE, BOOL, STRING, DURATION, ENUM }
 
   public static PassOption integer(String key, long dflt, String description) {
     return new PassOption(key, Kind.INT, Long.toString(dflt), description, List.of());
+  }
+
+  /** A non-negative integer, such as a count or a budget. */
+  public static PassOption count(String key, long dflt, String description) {
+    return new PassOption(key, Kind.COUNT, Long.toString(dflt), description, List.of());
   }
 
   public static PassOption bool(String key, boolean dflt, String description) {
@@ -40,6 +45,12 @@ public record PassOption(String key, Kind kind, String defaultValue, String desc
           return null;
         } catch (NumberFormatException e) {
           return "expected an integer";
+        }
+      case COUNT:
+        try {
+          return Long.parseLong(value) >= 0 ? null : "expected a non-negative integer";
+        } catch (NumberFormatException e) {
+          return "expected a non-negative integer";
         }
       case DOUBLE:
         try {

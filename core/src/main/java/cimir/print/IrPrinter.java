@@ -672,8 +672,7 @@ public final class IrPrinter {
         for (int k = 0; k < 8 && i + k < bits.size(); k++) {
           octet |= bits.get(i + k).signum() != 0 ? 1 << k : 0;
         }
-        sb.append(Character.toUpperCase(Character.forDigit(octet >> 4, 16)))
-            .append(Character.toUpperCase(Character.forDigit(octet & 0xf, 16)));
+        appendHexByte(sb, octet);
       }
       sb.append('"');
       return;
@@ -684,11 +683,16 @@ public final class IrPrinter {
       BigInteger raw = v.and(mask);
       for (int b = 0; b < bytes; b++) {
         int octet = raw.shiftRight(8 * b).intValue() & 0xff;
-        sb.append(Character.toUpperCase(Character.forDigit(octet >> 4, 16)))
-            .append(Character.toUpperCase(Character.forDigit(octet & 0xf, 16)));
+        appendHexByte(sb, octet);
       }
     }
     sb.append('"');
+  }
+
+  /** Two uppercase hex digits, as LLVM prints bytes. */
+  private static void appendHexByte(StringBuilder sb, int octet) {
+    sb.append(Character.toUpperCase(Character.forDigit(octet >> 4, 16)))
+        .append(Character.toUpperCase(Character.forDigit(octet & 0xf, 16)));
   }
 
   // ---- Names, strings and locations ----
@@ -739,8 +743,7 @@ public final class IrPrinter {
         sb.append(c);
       } else {
         int b = c & 0xff;
-        sb.append('\\').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
-            .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+        appendHexByte(sb.append('\\'), b);
       }
     }
     sb.append('"');

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * A pattern of a dialect conversion. It receives the op's operands already converted (the
- * values that replaced them, with target types) and the type converter.
+ * values that replaced them, with target types) and the type converter; its rewriter's
+ * `replaceOp` accepts values of converted types.
  */
 public interface ConversionPattern {
   /** The op name this pattern converts. */
@@ -17,5 +18,5 @@ public interface ConversionPattern {
   }
 
   boolean matchAndRewrite(Operation op, List<Value> convertedOperands, TypeConverter types,
-      PatternRewriter rewriter);
+      ConversionRewriter rewriter);
 }

@@ -20,13 +20,21 @@ import java.util.Set;
  * pure ops without uses are erased.
  */
 public final class GreedyRewriteDriver {
-  /** How a run ended. */
-  public record Result(boolean converged, int rewrites) {}
+  /**
+   * How a run ended: whether a fixpoint was reached within the budget, how many rewrites were
+   * made, and the op of the last rewrite (null when there was none).
+   */
+  public record Result(boolean converged, long rewrites, Operation last) {}
 
   private GreedyRewriteDriver() {}
 
+  /**
+   * Rewrites until nothing matches. A run that would need more than `maxRewrites` rewrites
+   * (erasing a dead op counts as one) stops after the first rewrite over budget and reports
+   * that it did not converge.
+   */
   public static Result apply(Context ctx, Operation root, List<RewritePattern> patterns,
-      int maxRewrites) {
+      long maxRewrites) {
     List<RewritePattern> ordered = new ArrayList<>(patterns);
     ordered.sort(Comparator.comparingInt(RewritePattern::benefit).reversed());
     Deque<Operation> worklist = new ArrayDeque<>();
@@ -61,32 +69,38 @@ public final class GreedyRewriteDriver {
       }
     });
     Map<String, List<RewritePattern>> byRoot = new java.util.HashMap<>();
-    int rewrites = 0;
+    long rewrites = 0;
+    Operation last = null;
     while (!worklist.isEmpty()) {
       Operation op = worklist.poll();
       queued.remove(op);
       if (erased.contains(op) || op.block() == null) {
         continue;
       }
+      boolean changed = false;
       if (isTriviallyDead(op)) {
         rewriter.eraseOp(op);
-        rewrites++;
-        continue;
-      }
-      List<RewritePattern> candidates = byRoot.computeIfAbsent(op.name(), n -> ordered.stream()
-          .filter(p -> p.rootName() == null || p.rootName().equals(n)).toList());
-      for (RewritePattern p : candidates) {
-        rewriter.setInsertionPoint(op);
-        if (p.matchAndRewrite(op, rewriter)) {
-          rewrites++;
-          break;
+        changed = true;
+      } else {
+        List<RewritePattern> candidates = byRoot.computeIfAbsent(op.name(), n -> ordered
+            .stream().filter(p -> p.rootName() == null || p.rootName().equals(n)).toList());
+        for (RewritePattern p : candidates) {
+          rewriter.setInsertionPoint(op);
+          if (p.matchAndRewrite(op, rewriter)) {
+            changed = true;
+            break;
+          }
         }
       }
-      if (rewrites > maxRewrites) {
-        return new Result(false, rewrites);
+      if (changed) {
+        rewrites++;
+        last = op;
+        if (rewrites > maxRewrites) {
+          return new Result(false, rewrites, last);
+        }
       }
     }
-    return new Result(true, rewrites);
+    return new Result(true, rewrites, last);
   }
 
   private static boolean isTriviallyDead(Operation op) {

@@ -73,6 +73,12 @@ public class PatternRewriter {
       throw new IllegalArgumentException("replaceOp: " + values.size() + " values for "
           + op.numResults() + " results");
     }
+    for (Value v : values) {
+      if (v.definingOp() == op) {
+        throw new IllegalArgumentException("replaceOp: '" + op.name()
+            + "' cannot be replaced by its own result");
+      }
+    }
     for (int i = 0; i < values.size(); i++) {
       for (var use : op.result(i).uses()) {
         listener.modified(use.owner());

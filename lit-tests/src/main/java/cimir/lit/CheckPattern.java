@@ -26,6 +26,7 @@ final class CheckPattern {
   record Substitution(String name, SourceBuffer buffer, int loc) {}
 
   private static final int BACKREF_LIMIT = 20;
+  private static final Pattern LINE_EXPR = Pattern.compile("@LINE\\s*(?:([+-])\\s*(\\d+))?\\s*");
   private static final String LLVM_SPECIAL = "()^$|*+?.[]\\{}";
 
   final Kind kind;
@@ -165,6 +166,14 @@ final class CheckPattern {
       throw error(p, "Invalid substitution block, no ]] found");
     }
     String block = text.substring(start, end);
+    java.util.regex.Matcher line = LINE_EXPR.matcher(block);
+    if (line.matches()) {
+      // [[@LINE]], [[@LINE+N]], [[@LINE-N]]: the check line's number, as literal text.
+      int offset = line.group(1) == null ? 0 : Integer.parseInt(line.group(2).strip())
+          * (line.group(1).equals("-") ? -1 : 1);
+      appendFixed(Integer.toString(buffer.line(loc) + offset));
+      return end + 2;
+    }
     if (block.startsWith("#") || block.startsWith("@")) {
       throw error(start, "unsupported: numeric substitution block '[[" + block
           + "]]' (cimir FileCheck supports string variables only)");

@@ -286,14 +286,17 @@ public final class CimOpt implements Callable<Integer> {
   private Pipeline pipeline(PassRegistry registry, DiagnosticEngine diag) {
     String text = pass;
     if (passPipeline != null) {
-      String p = passPipeline.strip();
-      if (!p.startsWith("builtin.module(") || !p.endsWith(")")) {
-        diag.sources().add(Pipeline.SOURCE, passPipeline);
+      Pipeline p = Pipeline.parse(passPipeline, registry, diag);
+      if (p == null) {
+        return null;
+      }
+      if (p.nodes().size() != 1 || !(p.nodes().get(0) instanceof Pipeline.NestNode n)
+          || !n.opName().equals("builtin.module")) {
         diag.error(new Location.FileLineCol(Pipeline.SOURCE, 1, 1),
             "expected the pipeline to be anchored on 'builtin.module(...)'");
         return null;
       }
-      text = p.substring("builtin.module(".length(), p.length() - 1);
+      return p;
     }
     if (namedPipeline != null) {
       if (registry.pipeline(namedPipeline) == null) {

@@ -1,6 +1,11 @@
 package cimir.dialect.builtin;
 
+import cimir.diag.DiagnosticEngine;
 import cimir.ir.AttrConstraint;
+import cimir.ir.Attribute;
+import cimir.ir.Operation;
+import java.util.HashMap;
+import java.util.Map;
 import cimir.ir.Dialect;
 import cimir.ir.OpDef;
 import cimir.ir.Trait;
@@ -29,11 +34,7 @@ public final class BuiltinDialect implements Dialect {
           Trait.SINGLE_BLOCK, Trait.SYMBOL)
       .view(ModuleOp.class, ModuleOp::new)
       .inherentAttrsAreProperties()
-      .verifier((op, diag) -> {
-        if (!op.region(0).isEmpty() && op.region(0).entryBlock().arguments().size() > 0) {
-          diag.opError(op, "expected body to have no arguments");
-        }
-      })
+      .verifier(BuiltinDialect::verifyModule)
       .build();
 
   public static final OpDef UNREALIZED_CAST = OpDef.builder("builtin.unrealized_conversion_cast")
@@ -49,6 +50,28 @@ public final class BuiltinDialect implements Dialect {
       .variadicResult("outputs", TypeConstraint.ANY)
       .traits(Trait.PURE)
       .build();
+
+  /** The body takes no arguments and its symbols are unique, as in MLIR's symbol tables. */
+  private static void verifyModule(Operation op, DiagnosticEngine diag) {
+    if (op.region(0).isEmpty()) {
+      return;
+    }
+    if (!op.region(0).entryBlock().arguments().isEmpty()) {
+      diag.opError(op, "region should have no arguments");
+      return;
+    }
+    Map<String, Operation> symbols = new HashMap<>();
+    for (Operation inner : op.region(0).entryBlock()) {
+      if (inner.attr("sym_name") instanceof Attribute.StringAttr name) {
+        Operation previous = symbols.putIfAbsent(name.value(), inner);
+        if (previous != null) {
+          diag.error(inner.location(), "redefinition of symbol named '" + name.value() + "'")
+              .attachNote(previous.location(), "see existing symbol definition here");
+          return;
+        }
+      }
+    }
+  }
 
   @Override
   public String name() {

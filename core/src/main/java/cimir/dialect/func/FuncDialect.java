@@ -62,10 +62,10 @@ public final class FuncDialect implements Dialect {
     }
     for (int i = 0; i < inputs.size(); i++) {
       if (!args.get(i).type().equals(inputs.get(i))) {
-        diag.opError(op, "type of entry block argument #" + i + "("
+        diag.opError(op, "type of entry block argument #" + i + "('"
             + cimir.print.IrPrinter.typeToString(args.get(i).type())
-            + ") must match the type of the corresponding argument in function signature("
-            + cimir.print.IrPrinter.typeToString(inputs.get(i)) + ")");
+            + "') must match the type of the corresponding argument in function signature('"
+            + cimir.print.IrPrinter.typeToString(inputs.get(i)) + "')");
         return;
       }
     }
@@ -89,7 +89,7 @@ public final class FuncDialect implements Dialect {
     }
     for (int i = 0; i < results.size(); i++) {
       if (!op.operand(i).type().equals(results.get(i))) {
-        diag.opError(op, "type of return operand " + i + " ('"
+        diag.error(op.location(), "type of return operand " + i + " ('"
             + cimir.print.IrPrinter.typeToString(op.operand(i).type())
             + "') doesn't match function result type ('"
             + cimir.print.IrPrinter.typeToString(results.get(i)) + "') in function @" + f.name());

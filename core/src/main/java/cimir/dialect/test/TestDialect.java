@@ -77,7 +77,12 @@ public final class TestDialect implements Dialect {
       .attr("strides", AttrConstraint.DENSE_I64_ARRAY, "strides per spatial dimension")
       .optionalAttr("mode", AttrConstraint.stringEnum("fast", "exact"), "rounding mode")
       .verifier((op, diag) -> {
-        for (long s : ((cimir.ir.Attribute.DenseArrayAttr) op.attr("strides")).longValues()) {
+        long[] strides = ((cimir.ir.Attribute.DenseArrayAttr) op.attr("strides")).longValues();
+        if (strides.length == 0) {
+          diag.opError(op, "expects at least one stride");
+          return;
+        }
+        for (long s : strides) {
           if (s <= 0) {
             diag.opError(op, "strides must be positive, but got " + s);
             return;
@@ -105,6 +110,20 @@ public final class TestDialect implements Dialect {
       .variadicOperand("operands", TypeConstraint.ANY)
       .successors(1)
       .traits(Trait.TERMINATOR)
+      .verifier((op, diag) -> {
+        var args = op.successors().get(0).arguments();
+        if (args.size() != op.numOperands()) {
+          diag.opError(op, "branch has " + op.numOperands() + " operands for successor #0, but"
+              + " target block has " + args.size());
+          return;
+        }
+        for (int i = 0; i < args.size(); i++) {
+          if (!args.get(i).type().equals(op.operand(i).type())) {
+            diag.opError(op, "type mismatch for bb argument #" + i + " of successor #0");
+            return;
+          }
+        }
+      })
       .build();
 
   public static final OpDef ISOLATED = OpDef.builder("test.isolated")

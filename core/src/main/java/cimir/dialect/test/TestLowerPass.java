@@ -11,7 +11,7 @@ import cimir.pass.Stage;
 import cimir.rewrite.ConversionPattern;
 import cimir.rewrite.ConversionTarget;
 import cimir.rewrite.DialectConversion;
-import cimir.rewrite.PatternRewriter;
+import cimir.rewrite.ConversionRewriter;
 import cimir.rewrite.TypeConverter;
 import java.util.List;
 import java.util.Optional;
@@ -65,7 +65,7 @@ public final class TestLowerPass implements Pass {
 
     @Override
     public boolean matchAndRewrite(Operation op, List<Value> operands, TypeConverter types,
-        PatternRewriter rewriter) {
+        ConversionRewriter rewriter) {
       Type resultType = types.convert(op.result(0).type());
       if (!resultType.equals(Type.IntegerType.I64)) {
         return rewriter.notifyMatchFailure(op, "result type does not convert to i64");
@@ -83,7 +83,7 @@ public final class TestLowerPass implements Pass {
               null, op.location());
         }
       };
-      DialectConversion.replaceOp(rewriter, op, List.of(lowered.result(0)));
+      rewriter.replaceOp(op, List.of(lowered.result(0)));
       return true;
     }
   }
