@@ -409,7 +409,7 @@ public final class IrParser {
     }
     DictionaryAttr props = g.properties() == null ? null : attrs.dictionary(g.properties()
         .attrDict());
-    DictionaryAttr attributes = attrs.unique(attrs.dictionary(g.attrDict()));
+    DictionaryAttr attributes = attrs.dictionary(g.attrDict());
     if (def != null && def.inherentAttrsAreProperties()) {
       // MLIR moves inherent attributes written in the dictionary into the properties.
       for (NamedAttribute a : attributes.entries()) {

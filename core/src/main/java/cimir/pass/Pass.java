@@ -4,16 +4,11 @@ import cimir.ir.Operation;
 import java.util.Set;
 
 /**
- * A transformation of the IR. Passes are small stateless classes: an argument such as
- * `mode-alloc`, a one-line summary, the op they anchor on, their options (a record), the stages
- * they require and produce, and {@link #run}.
+ * A transformation of the IR. Passes are small stateless classes: the op they anchor on, their
+ * options (a record), the stages they require and produce, and {@link #run}. Their argument
+ * (such as `mode-alloc`) and summary live in the {@link PassInfo} that registers them.
  */
 public interface Pass {
-  /** The pipeline name, kebab-case. */
-  String argument();
-
-  String summary();
-
   /** The op this pass runs on: every op of this name in the IR (the module by default). */
   default String anchor() {
     return "builtin.module";

@@ -64,14 +64,16 @@ public final class PassManager {
         }
         continue;
       }
-      Pass pass = ((Pipeline.PassNode) n).pass();
+      Pipeline.PassNode node = (Pipeline.PassNode) n;
+      Pass pass = node.pass();
+      String argument = node.info().argument();
       if (!anchor.equals("builtin.module") && !pass.anchor().equals(anchor)) {
-        pipelineError("can't run '" + pass.argument() + "' pass on '" + anchor + "' op");
+        pipelineError("can't run '" + argument + "' pass on '" + anchor + "' op");
         return false;
       }
       for (Stage s : pass.requires()) {
         if (!have.contains(s)) {
-          pipelineError("pass '" + pass.argument() + "' requires the IR to be '" + s.name()
+          pipelineError("pass '" + argument + "' requires the IR to be '" + s.name()
               + "' (" + s.description() + "), but no earlier pass makes it so and the input"
               + " is not");
           return false;
@@ -101,7 +103,8 @@ public final class PassManager {
         }
         continue;
       }
-      Pass pass = ((Pipeline.PassNode) n).pass();
+      Pipeline.PassNode node = (Pipeline.PassNode) n;
+      Pass pass = node.pass();
       Map<String, Long> stats = PassContext.newStatistics();
       PassContext pc = new PassContext(ctx, stats);
       long start = System.nanoTime();
@@ -111,13 +114,13 @@ public final class PassManager {
           break;
         }
       }
-      records.add(new PassRecord(pass.argument(), System.nanoTime() - start, stats));
+      records.add(new PassRecord(node.info().argument(), System.nanoTime() - start, stats));
       if (pc.failed() || ctx.diagnostics().hasErrors()) {
         return false;
       }
       if (instr.printIrAfterAll() != null) {
         instr.printIrAfterAll().print("// -----// IR Dump After " + pass.getClass().getSimpleName()
-            + " (" + pass.argument() + ") //----- //\n");
+            + " (" + node.info().argument() + ") //----- //\n");
         instr.printIrAfterAll().print(IrPrinter.toString(topOf(root), instr.printOptions()));
         instr.printIrAfterAll().println();
       }

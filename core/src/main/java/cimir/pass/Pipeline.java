@@ -16,8 +16,8 @@ public final class Pipeline {
   /** A pass to run, or a nested pipeline run on every op of a name. */
   public sealed interface Node permits PassNode, NestNode {}
 
-  /** One pass instance. */
-  public record PassNode(Pass pass) implements Node {}
+  /** One pass instance, with the registration it came from. */
+  public record PassNode(PassInfo info, Pass pass) implements Node {}
 
   /** `op.name(...)`: the nested nodes run on each op of that name. */
   public record NestNode(String opName, List<Node> nodes) implements Node {}
@@ -159,7 +159,7 @@ public final class Pipeline {
               + e.getKey() + "' of pass '" + name + "': " + problem);
         }
       }
-      return List.of(new PassNode(info.factory().apply(new PassOptions(info.options(),
+      return List.of(new PassNode(info, info.factory().apply(new PassOptions(info.options(),
           options))));
     }
 

@@ -36,16 +36,6 @@ public final class TestLowerPass implements Pass {
       "lower test arithmetic on index to testlow on i64", List.of(), o -> new TestLowerPass());
 
   @Override
-  public String argument() {
-    return INFO.argument();
-  }
-
-  @Override
-  public String summary() {
-    return INFO.summary();
-  }
-
-  @Override
   public Set<Stage> produces() {
     return Set.of(LOWERED);
   }

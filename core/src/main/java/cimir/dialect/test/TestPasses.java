@@ -37,16 +37,6 @@ public final class TestPasses {
         "count testlow ops (needs the test-lowered stage)", List.of(), o -> new CountLowered());
 
     @Override
-    public String argument() {
-      return INFO.argument();
-    }
-
-    @Override
-    public String summary() {
-      return INFO.summary();
-    }
-
-    @Override
     public Set<Stage> requires() {
       return Set.of(TestLowerPass.LOWERED);
     }

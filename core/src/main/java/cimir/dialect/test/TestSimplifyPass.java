@@ -31,16 +31,6 @@ public final class TestSimplifyPass implements Pass {
     this.options = options;
   }
 
-  @Override
-  public String argument() {
-    return INFO.argument();
-  }
-
-  @Override
-  public String summary() {
-    return INFO.summary();
-  }
-
   /** `negate(negate(x))` becomes `x`. */
   static final class DoubleNegation implements RewritePattern {
     @Override
