@@ -9,7 +9,8 @@
 # line (--allow-unregistered-dialect, --split-input-file, --pass/--pipeline/
 # --pass-pipeline/--arch options), feed the output to mlir-opt (with
 # --split-input-file when used; the `// -----` separators in cim-opt's output
-# split it again) and require identical bytes.
+# split it again) and require identical bytes; then print that output in the generic form
+# (--mlir-print-op-generic) with both tools and require identical bytes again.
 #
 # Usage: lit-tests/check-mlir-compat.sh [-v] [FILE_OR_DIR...]
 #   -v          also list the files that pass and the files skipped
@@ -173,13 +174,22 @@ for f in "${files[@]}"; do
     head -n 20 "$tmp/mlir.err"
     continue
   fi
-  if cmp -s "$tmp/cim.out" "$tmp/mlir.out"; then
+  if ! cmp -s "$tmp/cim.out" "$tmp/mlir.out"; then
+    failed=$((failed + 1))
+    echo "FAIL: $rel: mlir-opt prints the output of '$shown' differently:"
+    first_diff "$tmp/cim.out" "$tmp/mlir.out"
+    continue
+  fi
+  # The generic form too: both tools print the same IR with --mlir-print-op-generic.
+  "$cim_opt" --mlir-print-op-generic "${mlir_flags[@]}" - <"$tmp/cim.out" >"$tmp/cim.gen" 2>&1
+  "$mlir_opt" --mlir-print-op-generic "${mlir_flags[@]}" - <"$tmp/cim.out" >"$tmp/mlir.gen" 2>&1
+  if cmp -s "$tmp/cim.gen" "$tmp/mlir.gen"; then
     passed=$((passed + 1))
     [ $verbose -eq 1 ] && echo "PASS: $rel"
   else
     failed=$((failed + 1))
-    echo "FAIL: $rel: mlir-opt prints the output of '$shown' differently:"
-    first_diff "$tmp/cim.out" "$tmp/mlir.out"
+    echo "FAIL: $rel: the generic forms of cim-opt and mlir-opt differ:"
+    first_diff "$tmp/cim.gen" "$tmp/mlir.gen"
   fi
 done
 

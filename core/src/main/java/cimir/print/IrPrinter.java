@@ -115,8 +115,12 @@ public final class IrPrinter {
     }
     while (!stack.isEmpty()) {
       Pending p = stack.pop();
-      nextValue = p.nextValue;
-      nextArg = p.nextArg;
+      // Nested regions restart from the counters of their parent, except in the generic form,
+      // where MLIR makes every name unique (regions are numbered last pushed, first).
+      if (!options.generic()) {
+        nextValue = p.nextValue;
+        nextArg = p.nextArg;
+      }
       numberRegion(p.region);
       for (Block b : p.region.blocks()) {
         for (Operation op : b) {
