@@ -10,7 +10,9 @@
 # --pass-pipeline/--arch options), feed the output to mlir-opt (with
 # --split-input-file when used; the `// -----` separators in cim-opt's output
 # split it again) and require identical bytes; then print that output in the generic form
-# (--mlir-print-op-generic) with both tools and require identical bytes again.
+# (--mlir-print-op-generic) with both tools and require identical bytes again. For files that
+# need no pass and no splitting, also compare --mlir-print-debuginfo output (locations with
+# MLIR's #loc aliases) and check that cim-opt reads it back unchanged.
 #
 # Usage: lit-tests/check-mlir-compat.sh [-v] [FILE_OR_DIR...]
 #   -v          also list the files that pass and the files skipped
@@ -183,14 +185,40 @@ for f in "${files[@]}"; do
   # The generic form too: both tools print the same IR with --mlir-print-op-generic.
   "$cim_opt" --mlir-print-op-generic "${mlir_flags[@]}" - <"$tmp/cim.out" >"$tmp/cim.gen" 2>&1
   "$mlir_opt" --mlir-print-op-generic "${mlir_flags[@]}" - <"$tmp/cim.out" >"$tmp/mlir.gen" 2>&1
-  if cmp -s "$tmp/cim.gen" "$tmp/mlir.gen"; then
-    passed=$((passed + 1))
-    [ $verbose -eq 1 ] && echo "PASS: $rel"
-  else
+  if ! cmp -s "$tmp/cim.gen" "$tmp/mlir.gen"; then
     failed=$((failed + 1))
     echo "FAIL: $rel: the generic forms of cim-opt and mlir-opt differ:"
     first_diff "$tmp/cim.gen" "$tmp/mlir.gen"
+    continue
   fi
+  # Locations: on an input file that needs no pass and no splitting, both tools print the same
+  # `--mlir-print-debuginfo` output (with MLIR's `#loc` aliases), and cim-opt reads it back.
+  plain=1
+  for fl in "${flags[@]}"; do
+    [ "$fl" = "--allow-unregistered-dialect" ] || plain=0
+  done
+  if [ $plain -eq 1 ]; then
+    (cd "$(dirname "$f")" && "$cim_opt" --mlir-print-debuginfo --allow-unregistered-dialect \
+      "$(basename "$f")") >"$tmp/cim.loc" 2>&1
+    (cd "$(dirname "$f")" && "$mlir_opt" --mlir-print-debuginfo --allow-unregistered-dialect \
+      "$(basename "$f")") >"$tmp/mlir.loc" 2>&1
+    "$cim_opt" --mlir-print-debuginfo --allow-unregistered-dialect - <"$tmp/mlir.loc" \
+      >"$tmp/cim.loc2" 2>&1
+    if ! cmp -s "$tmp/cim.loc" "$tmp/mlir.loc"; then
+      failed=$((failed + 1))
+      echo "FAIL: $rel: cim-opt and mlir-opt print locations differently:"
+      first_diff "$tmp/cim.loc" "$tmp/mlir.loc"
+      continue
+    fi
+    if ! cmp -s "$tmp/cim.loc" "$tmp/cim.loc2"; then
+      failed=$((failed + 1))
+      echo "FAIL: $rel: cim-opt does not read back its --mlir-print-debuginfo output unchanged:"
+      first_diff "$tmp/cim.loc" "$tmp/cim.loc2"
+      continue
+    fi
+  fi
+  passed=$((passed + 1))
+  [ $verbose -eq 1 ] && echo "PASS: $rel"
 done
 
 echo "mlir-compat: $passed passed, $failed failed"

@@ -29,6 +29,10 @@ public final class BlockArgument extends Value {
     return location;
   }
 
+  public void setLocation(Location location) {
+    this.location = location;
+  }
+
   @Override
   public Operation definingOp() {
     return null;

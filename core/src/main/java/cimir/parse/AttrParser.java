@@ -27,6 +27,41 @@ final class AttrParser {
   private final int lineOffset;
   private final Map<String, Type> typeCache = new HashMap<>();
   private final Map<Object, Object> uniqued = new HashMap<>();
+  private final Map<String, Attribute> attrAliases = new HashMap<>();
+  private final Map<String, Type> typeAliases = new HashMap<>();
+  private final Map<String, Location> locAliases = new HashMap<>();
+
+  /** A location alias used before its definition (mlir-opt prints them at the end). */
+  static final class UnresolvedAlias extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient Token at;
+
+    UnresolvedAlias(Token at) {
+      super(null, null, false, false);
+      this.at = at;
+    }
+  }
+
+  /** Defines `#name = ...` or `!name = ...`. */
+  void defineAlias(MlirParser.AliasDefContext d) {
+    Token id = d.HASH_ID() != null ? d.HASH_ID().getSymbol() : d.EXCL_ID().getSymbol();
+    String name = id.getText().substring(1);
+    if (name.indexOf('.') >= 0 || name.indexOf('<') >= 0) {
+      throw error(id, "invalid alias name '" + name + "': aliases may not contain '.' or '<'");
+    }
+    boolean known = d.EXCL_ID() != null ? typeAliases.containsKey(name)
+        : attrAliases.containsKey(name) || locAliases.containsKey(name);
+    if (known) {
+      throw error(id, "redefinition of symbol alias id '" + name + "'");
+    }
+    if (d.EXCL_ID() != null) {
+      typeAliases.put(name, type(d.type()));
+    } else if (d.trailingLoc() != null) {
+      locAliases.put(name, location(d.trailingLoc().location()));
+    } else {
+      attrAliases.put(name, attribute(d.attribute()));
+    }
+  }
 
   AttrParser(String file, int lineOffset) {
     this.file = file;
@@ -89,7 +124,15 @@ final class AttrParser {
       return functionType(f.functionType());
     }
     if (ctx instanceof MlirParser.DialectTypeContext d) {
-      return new OpaqueType(d.EXCL_ID().getText().substring(1));
+      String text = d.EXCL_ID().getText().substring(1);
+      if (text.indexOf('.') < 0 && text.indexOf('<') < 0) {
+        Type aliased = typeAliases.get(text);
+        if (aliased == null) {
+          throw error(d.getStart(), "undefined symbol alias id '" + text + "'");
+        }
+        return aliased;
+      }
+      return new OpaqueType(text);
     }
     MlirParser.ShapedTypeContext s = (MlirParser.ShapedTypeContext) ctx;
     return shapedType(s.BARE_ID().getSymbol(), s.shapedBody());
@@ -318,7 +361,11 @@ final class AttrParser {
     if (ctx instanceof MlirParser.DialectAttrContext d) {
       String text = d.HASH_ID().getText().substring(1);
       if (text.indexOf('.') < 0 && text.indexOf('<') < 0) {
-        throw error(d.getStart(), "undefined symbol alias id '" + text + "'");
+        Attribute aliased = attrAliases.get(text);
+        if (aliased == null) {
+          throw error(d.getStart(), "undefined symbol alias id '" + text + "'");
+        }
+        return aliased;
       }
       return new OpaqueAttr(text, d.type() == null ? null : type(d.type()));
     }
@@ -694,6 +741,11 @@ final class AttrParser {
       }
       return new Location.Fused(locs, f.attribute() == null ? null : attribute(f.attribute()));
     }
-    throw error(ctx, "location aliases are not supported");
+    Token alias = ((MlirParser.AliasLocContext) ctx).HASH_ID().getSymbol();
+    Location known = locAliases.get(alias.getText().substring(1));
+    if (known == null) {
+      throw new UnresolvedAlias(alias);
+    }
+    return known;
   }
 }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenFactory;
@@ -114,12 +115,17 @@ public final class IrParser {
     Region topRegion = null;
     List<Operation> ops = new ArrayList<>();
     while (parser.getInputStream().LA(1) != Token.EOF) {
-      MlirParser.OperationContext opCtx = parser.operation();
-      Operation op = operation(opCtx);
+      MlirParser.TopLevelContext item = parser.topLevel();
+      if (item.aliasDef() != null) {
+        attrs.defineAlias(item.aliasDef());
+        continue;
+      }
+      Operation op = operation(item.operation());
       ops.add(op);
       top.append(op);
     }
     scopes.popIsolated(attrs);
+    resolveDeferredLocations();
     if (ops.size() == 1 && ops.get(0).def() == BuiltinDialect.MODULE) {
       top.remove(ops.get(0));
       return ops.get(0);
@@ -238,7 +244,8 @@ public final class IrParser {
       if (rule == MlirParser.RULE_operation && expected.contains(MlirLexer.EQUAL)) {
         return "expected '=' after SSA name";
       }
-      if (rule == MlirParser.RULE_operation || rule == MlirParser.RULE_opBody) {
+      if (rule == MlirParser.RULE_operation || rule == MlirParser.RULE_opBody
+          || rule == MlirParser.RULE_topLevel) {
         return "expected operation name in quotes";
       }
       if (rule == MlirParser.RULE_type || rule == MlirParser.RULE_typeList
@@ -298,11 +305,49 @@ public final class IrParser {
     }
   }
 
+  // ---- Locations ----
+
+  /** A trailing location that names an alias defined later, and what to set once it is. */
+  private record DeferredLocation(MlirParser.LocationContext ctx, Consumer<Location> set) {}
+
+  private final List<DeferredLocation> deferred = new ArrayList<>();
+
+  /**
+   * The location `t` spells, or `fallback` when there is none. A location alias defined later
+   * in the file (mlir-opt prints `#loc` definitions at the end) is filled in through `later`
+   * once the whole file is read.
+   */
+  private Location trailing(MlirParser.TrailingLocContext t, Location fallback,
+      Consumer<Location> later) {
+    if (t == null) {
+      return fallback;
+    }
+    try {
+      return attrs.location(t.location());
+    } catch (AttrParser.UnresolvedAlias e) {
+      deferred.add(new DeferredLocation(t.location(), later));
+      return Location.Unknown.INSTANCE;
+    }
+  }
+
+  private void resolveDeferredLocations() {
+    for (DeferredLocation d : deferred) {
+      try {
+        d.set().accept(attrs.location(d.ctx()));
+      } catch (AttrParser.UnresolvedAlias e) {
+        throw attrs.error(e.at, "undefined symbol alias id '" + e.at.getText().substring(1)
+            + "'");
+      }
+    }
+  }
+
   // ---- Operations ----
 
   private Operation operation(MlirParser.OperationContext c) {
-    Location loc = c.trailingLoc() != null ? attrs.location(c.trailingLoc().location())
-        : attrs.loc(c);
+    Operation[] created = new Operation[1];
+    // As in MLIR, an op is located at its name, after any results.
+    Location loc = trailing(c.trailingLoc(), attrs.loc(c.opBody()),
+        l -> created[0].setLocation(l));
     MlirParser.OpBodyContext body = c.opBody();
     Operation op;
     if (body.genericOp() != null) {
@@ -316,6 +361,7 @@ public final class IrParser {
     } else {
       op = castOp(body.castOp(), loc);
     }
+    created[0] = op;
     bindResults(c, op);
     return op;
   }
@@ -475,6 +521,7 @@ public final class IrParser {
     List<Attribute> argAttrs = new ArrayList<>();
     List<Token> argNames = new ArrayList<>();
     List<Location> argLocs = new ArrayList<>();
+    Block[] entryBlock = new Block[1];
     boolean anyArgAttr = false;
     if (f.funcArgs() != null) {
       for (MlirParser.FuncArgContext a : f.funcArgs().funcArg()) {
@@ -493,8 +540,9 @@ public final class IrParser {
         DictionaryAttr d = attrs.dictionary(a.attrDict());
         anyArgAttr |= !d.isEmpty();
         argAttrs.add(d);
-        argLocs.add(a.trailingLoc() != null ? attrs.location(a.trailingLoc().location())
-            : name != null ? attrs.loc(name) : loc);
+        int index = argLocs.size();
+        argLocs.add(trailing(a.trailingLoc(), name != null ? attrs.loc(name) : loc,
+            l -> entryBlock[0].argument(index).setLocation(l)));
       }
     }
     List<Type> results = new ArrayList<>();
@@ -533,6 +581,7 @@ public final class IrParser {
         throw attrs.error(f.region(), "expected SSA identifier");
       }
       Block entry = new Block();
+      entryBlock[0] = entry;
       for (int i = 0; i < inputs.size(); i++) {
         entry.addArgument(inputs.get(i), argLocs.get(i));
       }
@@ -617,8 +666,9 @@ public final class IrParser {
       }
       for (MlirParser.BlockArgContext a : b.blockLabel().blockArg()) {
         Type t = attrs.type(a.type());
-        Location l = a.trailingLoc() != null ? attrs.location(a.trailingLoc().location())
-            : attrs.loc(a);
+        int index = block.arguments().size();
+        Location l = trailing(a.trailingLoc(), attrs.loc(a),
+            loc -> block.argument(index).setLocation(loc));
         Value v = block.addArgument(t, l);
         scopes.define(a.PERCENT_ID().getText(), List.of(v), attrs.loc(a), attrs);
       }

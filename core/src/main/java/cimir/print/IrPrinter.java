@@ -53,6 +53,7 @@ public final class IrPrinter {
   private final Map<Value, String> valueNames = new IdentityHashMap<>();
   private final Map<Block, String> blockNames = new IdentityHashMap<>();
   private int indent;
+  private LocationAliases locations;
 
   private IrPrinter(Writer sink, Options options) {
     this.sink = sink;
@@ -63,8 +64,15 @@ public final class IrPrinter {
   public static void print(Operation op, Writer sink, Options options) {
     IrPrinter p = new IrPrinter(sink, options);
     p.numberValues(op);
+    if (options.debugInfo()) {
+      p.locations = new LocationAliases(op, options.generic());
+      p.appendAliasDefinitions(false);
+    }
     p.printOp(op);
     p.out.append('\n');
+    if (p.locations != null) {
+      p.appendAliasDefinitions(true);
+    }
     p.flush(true);
   }
 
@@ -180,9 +188,8 @@ public final class IrPrinter {
     } else {
       printGeneric(op);
     }
-    if (options.debugInfo()) {
-      out.append(' ');
-      appendLocation(out, op.location());
+    if (locations != null) {
+      out.append(" loc(#").append(locations.alias(op.location())).append(')');
     }
     flush(false);
   }
@@ -276,6 +283,9 @@ public final class IrPrinter {
       if (argAttrs != null && i < argAttrs.size() && argAttrs.get(i) instanceof DictionaryAttr d) {
         appendAttrDict(d, Set.of(), false);
       }
+      if (!declaration) {
+        appendInlineLocation(op.region(0).entryBlock().argument(i));
+      }
     }
     out.append(')');
     List<Type> results = type.results();
@@ -368,10 +378,7 @@ public final class IrPrinter {
           appendValue(a);
           out.append(": ");
           appendType(out, a.type());
-          if (options.debugInfo()) {
-            out.append(' ');
-            appendLocation(out, a.location());
-          }
+          appendInlineLocation(a);
         }
         out.append(')');
       }
@@ -753,13 +760,26 @@ public final class IrPrinter {
     sb.append('"');
   }
 
-  private static void appendLocation(StringBuilder sb, Location loc) {
-    sb.append("loc(");
-    appendLocationBody(sb, loc);
-    sb.append(')');
+  /** `#locN = loc(...)` lines: those used by block arguments before the IR, the rest after. */
+  private void appendAliasDefinitions(boolean deferred) {
+    for (Location loc : locations.definitions(deferred)) {
+      out.append('#').append(locations.alias(loc)).append(" = loc(");
+      appendLocationBody(out, loc, locations);
+      out.append(")\n");
+    }
   }
 
-  private static void appendLocationBody(StringBuilder sb, Location loc) {
+  /** A block argument's location, written in full (MLIR allows no alias there). */
+  private void appendInlineLocation(BlockArgument a) {
+    if (locations != null) {
+      out.append(" loc(");
+      appendLocationBody(out, a.location(), locations);
+      out.append(')');
+    }
+  }
+
+  /** A location's body; nested locations are written as their aliases. */
+  private static void appendLocationBody(StringBuilder sb, Location loc, LocationAliases aliases) {
     if (loc instanceof Location.FileLineCol f) {
       appendEscapedString(sb, cimir.ir.Bytes.fromUtf8(f.file()));
       sb.append(':').append(f.line()).append(':').append(f.column());
@@ -767,14 +787,14 @@ public final class IrPrinter {
       appendEscapedString(sb, cimir.ir.Bytes.fromUtf8(n.name()));
       if (n.child() != null && !(n.child() instanceof Location.Unknown)) {
         sb.append('(');
-        appendLocationBody(sb, n.child());
+        appendNestedLocation(sb, n.child(), aliases);
         sb.append(')');
       }
     } else if (loc instanceof Location.CallSite c) {
       sb.append("callsite(");
-      appendLocationBody(sb, c.callee());
+      appendNestedLocation(sb, c.callee(), aliases);
       sb.append(" at ");
-      appendLocationBody(sb, c.caller());
+      appendNestedLocation(sb, c.caller(), aliases);
       sb.append(')');
     } else if (loc instanceof Location.Fused f) {
       sb.append("fused");
@@ -788,11 +808,20 @@ public final class IrPrinter {
         if (i > 0) {
           sb.append(", ");
         }
-        appendLocationBody(sb, f.locations().get(i));
+        appendNestedLocation(sb, f.locations().get(i), aliases);
       }
       sb.append(']');
     } else {
       sb.append("unknown");
+    }
+  }
+
+  private static void appendNestedLocation(StringBuilder sb, Location loc, LocationAliases aliases) {
+    String alias = aliases.alias(loc);
+    if (alias != null) {
+      sb.append('#').append(alias);
+    } else {
+      appendLocationBody(sb, loc, aliases);
     }
   }
 }

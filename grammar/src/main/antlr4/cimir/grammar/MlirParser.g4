@@ -7,7 +7,13 @@ options { tokenVocab = MlirLexer; }
 
 // ---- Top level ----------------------------------------------------------------------------
 
-file            : operation* EOF ;
+file            : topLevel* EOF ;
+topLevel        : aliasDef | operation ;
+
+// `#name = attribute`, `#loc = loc(...)` and `!name = type` at the top level of a file.
+aliasDef        : HASH_ID EQUAL (trailingLoc | attribute)
+                | EXCL_ID EQUAL type
+                ;
 
 operation       : (resultList EQUAL)? opBody trailingLoc? ;
 resultList      : resultGroup (COMMA resultGroup)* ;
