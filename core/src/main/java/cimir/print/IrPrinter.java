@@ -197,12 +197,7 @@ public final class IrPrinter {
   private void printGeneric(Operation op) {
     appendEscapedString(out, op.name());
     out.append('(');
-    for (int i = 0; i < op.numOperands(); i++) {
-      if (i > 0) {
-        out.append(", ");
-      }
-      appendValue(op.operand(i));
-    }
+    appendValues(op.operands());
     out.append(')');
     if (!op.successors().isEmpty()) {
       out.append('[');
@@ -320,33 +315,29 @@ public final class IrPrinter {
 
   private void printCast(Operation op) {
     out.append(op.name()).append(' ');
-    for (int i = 0; i < op.numOperands(); i++) {
-      out.append(i > 0 ? ", " : "");
-      appendValue(op.operand(i));
-    }
+    appendValues(op.operands());
     out.append(" : ");
     appendTypes(out, op.operandTypes());
     out.append(" to ");
     appendTypes(out, op.resultTypes());
   }
 
+  private void appendValues(List<Value> values) {
+    for (int i = 0; i < values.size(); i++) {
+      if (i > 0) {
+        out.append(", ");
+      }
+      appendValue(values.get(i));
+    }
+  }
+
   private void printReturn(Operation op) {
     out.append("return");
     if (op.numOperands() > 0) {
       out.append(' ');
-      for (int i = 0; i < op.numOperands(); i++) {
-        if (i > 0) {
-          out.append(", ");
-        }
-        appendValue(op.operand(i));
-      }
+      appendValues(op.operands());
       out.append(" : ");
-      for (int i = 0; i < op.numOperands(); i++) {
-        if (i > 0) {
-          out.append(", ");
-        }
-        appendType(out, op.operand(i).type());
-      }
+      appendTypes(out, op.operandTypes());
     }
   }
 

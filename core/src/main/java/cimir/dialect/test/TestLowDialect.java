@@ -23,29 +23,21 @@ public final class TestLowDialect implements Dialect {
       .traits(Trait.PURE)
       .build();
 
-  public static final OpDef ADD = OpDef.builder("testlow.add")
-      .summary("adds two i64")
-      .description("""
-          ```mlir
-          %2 = "testlow.add"(%0, %1) : (i64, i64) -> i64
-          ```""")
-      .operand("lhs", I64)
-      .operand("rhs", I64)
-      .result("result", I64)
-      .traits(Trait.PURE)
-      .build();
+  public static final OpDef ADD = binary("add", "adds two i64");
 
-  public static final OpDef SUB = OpDef.builder("testlow.sub")
-      .summary("subtracts two i64")
-      .description("""
-          ```mlir
-          %2 = "testlow.sub"(%0, %1) : (i64, i64) -> i64
-          ```""")
-      .operand("lhs", I64)
-      .operand("rhs", I64)
-      .result("result", I64)
-      .traits(Trait.PURE)
-      .build();
+  public static final OpDef SUB = binary("sub", "subtracts two i64");
+
+  private static OpDef binary(String mnemonic, String summary) {
+    String name = "testlow." + mnemonic;
+    return OpDef.builder(name)
+        .summary(summary)
+        .description("```mlir\n%2 = \"" + name + "\"(%0, %1) : (i64, i64) -> i64\n```")
+        .operand("lhs", I64)
+        .operand("rhs", I64)
+        .result("result", I64)
+        .traits(Trait.PURE)
+        .build();
+  }
 
   @Override
   public String name() {
