@@ -7,6 +7,7 @@ import cimir.ir.Value;
 import cimir.pass.Pass;
 import cimir.pass.PassContext;
 import cimir.pass.PassInfo;
+import cimir.pass.PassOption;
 import cimir.pass.Stage;
 import cimir.rewrite.ConversionPattern;
 import cimir.rewrite.ConversionTarget;
@@ -23,21 +24,23 @@ import java.util.Set;
  * makes the `test` arithmetic illegal. Copy this to write a dialect lowering.
  */
 public final class TestLowerPass implements Pass {
-  /** Holds when no `test` arithmetic is left. */
-  public static final Stage LOWERED = new Stage("test-lowered",
-      "no test.constant, test.add or test.negate left", m -> {
-        boolean[] found = {false};
-        m.walk(op -> found[0] |= op.def() == TestDialect.ADD || op.def() == TestDialect.NEGATE
-            || op.def() == TestDialect.CONSTANT);
-        return !found[0];
-      });
+  /** `full`: every op must end legal (func, builtin, testlow), not only the test arithmetic. */
+  public record Options(boolean full) {}
 
   public static final PassInfo INFO = new PassInfo("test-lower",
-      "lower test arithmetic on index to testlow on i64", List.of(), o -> new TestLowerPass());
+      "lower test arithmetic on index to testlow on i64",
+      List.of(PassOption.bool("full", false, "full conversion: any other op is an error")),
+      o -> new TestLowerPass(new Options(o.getBool("full"))));
+
+  private final Options options;
+
+  public TestLowerPass(Options options) {
+    this.options = options;
+  }
 
   @Override
   public Set<Stage> produces() {
-    return Set.of(LOWERED);
+    return Set.of(TestPasses.LOWERED);
   }
 
   /** One pattern serves all three ops: the op name decides what to build. */
@@ -82,11 +85,12 @@ public final class TestLowerPass implements Pass {
   public void run(Operation module, PassContext ctx) {
     TypeConverter types = new TypeConverter().addConversion(t -> t instanceof Type.IndexType
         ? Optional.of(Type.IntegerType.I64) : Optional.empty());
-    ConversionTarget target = new ConversionTarget().addLegalDialect("testlow")
+    ConversionTarget target = new ConversionTarget().addLegalDialect("testlow", "func", "builtin")
         .addIllegalOp("test.constant", "test.add", "test.negate");
     List<ConversionPattern> patterns = List.of(new Lower("test.constant"), new Lower("test.add"),
         new Lower("test.negate"));
-    if (!DialectConversion.applyPartial(ctx.context(), module, target, patterns, types)) {
+    if (!(options.full() ? DialectConversion.applyFull(ctx.context(), module, target, patterns,
+        types) : DialectConversion.applyPartial(ctx.context(), module, target, patterns, types))) {
       ctx.fail();
     }
   }
