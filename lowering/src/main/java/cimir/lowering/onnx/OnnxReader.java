@@ -182,8 +182,8 @@ public final class OnnxReader {
         case 4 -> s = in.readByteArray();
         case 5 -> t = message("t", this::tensor);
         case 6 -> g = message("g", this::graph);
-        case 7 -> readFloats(tag, floats);
-        case 8 -> readInt64s(tag, ints);
+        case 7 -> readRepeated(tag, floats, in::readFloat);
+        case 8 -> readRepeated(tag, ints, in::readInt64);
         case 9 -> strings.add(in.readByteArray());
         case 10 -> tensors.add(message("tensors[" + tensors.size() + "]", this::tensor));
         case 11 -> graphs.add(message("graphs[" + graphs.size() + "]", this::graph));
@@ -214,16 +214,16 @@ public final class OnnxReader {
     int tag;
     while ((tag = in.readTag()) != 0) {
       switch (WireFormat.getTagFieldNumber(tag)) {
-        case 1 -> readInt64s(tag, dims);
+        case 1 -> readRepeated(tag, dims, in::readInt64);
         case 2 -> dataType = in.readInt32();
-        case 4 -> readFloats(tag, floats);
-        case 5 -> readInt32s(tag, int32s);
+        case 4 -> readRepeated(tag, floats, in::readFloat);
+        case 5 -> readRepeated(tag, int32s, () -> (long) in.readInt32());
         case 6 -> strings.add(in.readByteArray());
-        case 7 -> readInt64s(tag, int64s);
+        case 7 -> readRepeated(tag, int64s, in::readInt64);
         case 8 -> name = in.readString();
         case 9 -> raw = in.readByteArray();
-        case 10 -> readDoubles(tag, doubles);
-        case 11 -> readInt64s(tag, uint64s);
+        case 10 -> readRepeated(tag, doubles, in::readDouble);
+        case 11 -> readRepeated(tag, uint64s, in::readInt64);
         case 14 -> external = in.readEnum() == 1;
         default -> in.skipField(tag);
       }
@@ -311,51 +311,22 @@ public final class OnnxReader {
 
   // ---- Repeated scalars, packed or not ----
 
-  private void readInt64s(int tag, List<Long> out) throws IOException {
-    if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-      int limit = in.pushLimit(in.readRawVarint32());
-      while (!in.isAtEnd()) {
-        out.add(in.readInt64());
-      }
-      in.popLimit(limit);
-    } else {
-      out.add(in.readInt64());
-    }
+  /** One scalar of a repeated field. */
+  @FunctionalInterface
+  private interface Scalar<T> {
+    T read() throws IOException;
   }
 
-  private void readInt32s(int tag, List<Long> out) throws IOException {
+  /** Appends the values of a repeated scalar field, whether packed or not. */
+  private <T> void readRepeated(int tag, List<T> out, Scalar<T> one) throws IOException {
     if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
       int limit = in.pushLimit(in.readRawVarint32());
       while (!in.isAtEnd()) {
-        out.add((long) in.readInt32());
+        out.add(one.read());
       }
       in.popLimit(limit);
     } else {
-      out.add((long) in.readInt32());
-    }
-  }
-
-  private void readFloats(int tag, List<Float> out) throws IOException {
-    if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-      int limit = in.pushLimit(in.readRawVarint32());
-      while (!in.isAtEnd()) {
-        out.add(in.readFloat());
-      }
-      in.popLimit(limit);
-    } else {
-      out.add(in.readFloat());
-    }
-  }
-
-  private void readDoubles(int tag, List<Double> out) throws IOException {
-    if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-      int limit = in.pushLimit(in.readRawVarint32());
-      while (!in.isAtEnd()) {
-        out.add(in.readDouble());
-      }
-      in.popLimit(limit);
-    } else {
-      out.add(in.readDouble());
+      out.add(one.read());
     }
   }
 
