@@ -135,6 +135,15 @@ first_diff() {
     awk '/^@@/ { n++ } n >= 2 { exit } { print }' | head -n 60
 }
 
+# Succeeds when the two files are identical; otherwise counts a failure and shows why.
+same() { # expected actual what
+  cmp -s "$1" "$2" && return 0
+  failed=$((failed + 1))
+  echo "FAIL: $rel: $3:"
+  first_diff "$1" "$2"
+  return 1
+}
+
 files=()
 for t in "${targets[@]}"; do
   if [ -d "$t" ]; then
@@ -176,21 +185,13 @@ for f in "${files[@]}"; do
     head -n 20 "$tmp/mlir.err"
     continue
   fi
-  if ! cmp -s "$tmp/cim.out" "$tmp/mlir.out"; then
-    failed=$((failed + 1))
-    echo "FAIL: $rel: mlir-opt prints the output of '$shown' differently:"
-    first_diff "$tmp/cim.out" "$tmp/mlir.out"
-    continue
-  fi
+  same "$tmp/cim.out" "$tmp/mlir.out" \
+    "mlir-opt prints the output of '$shown' differently" || continue
   # The generic form too: both tools print the same IR with --mlir-print-op-generic.
   "$cim_opt" --mlir-print-op-generic "${mlir_flags[@]}" - <"$tmp/cim.out" >"$tmp/cim.gen" 2>&1
   "$mlir_opt" --mlir-print-op-generic "${mlir_flags[@]}" - <"$tmp/cim.out" >"$tmp/mlir.gen" 2>&1
-  if ! cmp -s "$tmp/cim.gen" "$tmp/mlir.gen"; then
-    failed=$((failed + 1))
-    echo "FAIL: $rel: the generic forms of cim-opt and mlir-opt differ:"
-    first_diff "$tmp/cim.gen" "$tmp/mlir.gen"
-    continue
-  fi
+  same "$tmp/cim.gen" "$tmp/mlir.gen" "the generic forms of cim-opt and mlir-opt differ" \
+    || continue
   # Locations: on an input file that needs no pass and no splitting, both tools print the same
   # `--mlir-print-debuginfo` output (with MLIR's `#loc` aliases), and cim-opt reads it back.
   plain=1
@@ -204,18 +205,10 @@ for f in "${files[@]}"; do
       "$(basename "$f")") >"$tmp/mlir.loc" 2>&1
     "$cim_opt" --mlir-print-debuginfo --allow-unregistered-dialect - <"$tmp/mlir.loc" \
       >"$tmp/cim.loc2" 2>&1
-    if ! cmp -s "$tmp/cim.loc" "$tmp/mlir.loc"; then
-      failed=$((failed + 1))
-      echo "FAIL: $rel: cim-opt and mlir-opt print locations differently:"
-      first_diff "$tmp/cim.loc" "$tmp/mlir.loc"
-      continue
-    fi
-    if ! cmp -s "$tmp/cim.loc" "$tmp/cim.loc2"; then
-      failed=$((failed + 1))
-      echo "FAIL: $rel: cim-opt does not read back its --mlir-print-debuginfo output unchanged:"
-      first_diff "$tmp/cim.loc" "$tmp/cim.loc2"
-      continue
-    fi
+    same "$tmp/cim.loc" "$tmp/mlir.loc" "cim-opt and mlir-opt print locations differently" \
+      || continue
+    same "$tmp/cim.loc" "$tmp/cim.loc2" \
+      "cim-opt does not read back its --mlir-print-debuginfo output unchanged" || continue
   fi
   passed=$((passed + 1))
   [ $verbose -eq 1 ] && echo "PASS: $rel"
