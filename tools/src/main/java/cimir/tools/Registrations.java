@@ -2,6 +2,7 @@ package cimir.tools;
 
 import cimir.dialect.builtin.BuiltinDialect;
 import cimir.dialect.func.FuncDialect;
+import cimir.dialect.graph.GraphDialect;
 import cimir.dialect.test.TestPasses;
 import cimir.ir.Context;
 import cimir.pass.PassRegistry;
@@ -17,6 +18,7 @@ public final class Registrations {
     Context ctx = new Context();
     ctx.register(new BuiltinDialect());
     ctx.register(new FuncDialect());
+    ctx.register(new GraphDialect());
     TestPasses.registerDialects(ctx);
     return ctx;
   }
