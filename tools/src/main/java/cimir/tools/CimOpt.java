@@ -14,16 +14,13 @@ import cimir.pass.PassOption;
 import cimir.pass.PassRegistry;
 import cimir.pass.Pipeline;
 import cimir.print.IrPrinter;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -150,47 +147,16 @@ public final class CimOpt implements Callable<Integer> {
     String file = SourceText.displayName(input);
     List<String[]> chunks = splitInputFile ? split(text) : List.<String[]>of(new String[] {text,
         "0"});
-    boolean toFile = output != null && !output.equals("-");
-    Path target = toFile ? Path.of(output).toAbsolutePath() : null;
-    Path tmp = null;
-    Writer out;
-    if (toFile) {
-      try {
-        tmp = Files.createTempFile(target.getParent(), ".cim-opt", ".tmp");
-        out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
-      } catch (IOException | RuntimeException e) {
-        stderr.println(output + ": error: could not write output file: " + e.getMessage());
-        return 1;
-      }
-    } else {
-      out = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
-    }
-    boolean ok = true;
-    try {
+    boolean ok = Tools.writeOutput(output, stdout, stderr, "cim-opt", out -> {
+      boolean all = true;
       for (int i = 0; i < chunks.size(); i++) {
         if (i > 0) {
           out.write("// -----\n");
         }
-        ok &= processChunk(file, chunks.get(i)[0], Integer.parseInt(chunks.get(i)[1]), out);
+        all &= processChunk(file, chunks.get(i)[0], Integer.parseInt(chunks.get(i)[1]), out);
       }
-      out.flush();
-      if (toFile) {
-        out.close();
-        if (ok) {
-          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING,
-              StandardCopyOption.ATOMIC_MOVE);
-        }
-      }
-    } catch (IOException e) {
-      stderr.println((toFile ? output : "<stdout>") + ": error: could not write output: "
-          + e.getMessage());
-      ok = false;
-    } finally {
-      // A failed run leaves no partial output file behind.
-      if (tmp != null) {
-        Files.deleteIfExists(tmp);
-      }
-    }
+      return all;
+    });
     return ok ? 0 : 1;
   }
 

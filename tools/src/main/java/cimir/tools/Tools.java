@@ -1,7 +1,15 @@
 package cimir.tools;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
@@ -57,5 +65,56 @@ final class Tools {
       Thread.currentThread().interrupt();
     }
     return status.get();
+  }
+
+  /** Writes a tool's output; returns whether everything it wrote is complete. */
+  @FunctionalInterface
+  interface OutputBody {
+    boolean write(Writer out) throws IOException;
+  }
+
+  /**
+   * Runs `body` on standard output, or on `output` when it names a file: then the text goes to
+   * a temporary file that replaces `output` only when `body` succeeds, so a failed run leaves
+   * no partial file behind. Returns whether it succeeded; write errors are reported.
+   */
+  static boolean writeOutput(String output, PrintStream stdout, PrintStream stderr, String tool,
+      OutputBody body) throws IOException {
+    boolean toFile = output != null && !output.equals("-");
+    Path target = toFile ? Path.of(output).toAbsolutePath() : null;
+    Path tmp = null;
+    Writer out;
+    if (toFile) {
+      try {
+        tmp = Files.createTempFile(target.getParent(), "." + tool, ".tmp");
+        out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+      } catch (IOException | RuntimeException e) {
+        stderr.println(output + ": error: could not write output file: " + e.getMessage());
+        return false;
+      }
+    } else {
+      out = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
+    }
+    boolean ok;
+    try {
+      ok = body.write(out);
+      out.flush();
+      if (toFile) {
+        out.close();
+        if (ok) {
+          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.ATOMIC_MOVE);
+        }
+      }
+    } catch (IOException e) {
+      stderr.println((toFile ? output : "<stdout>") + ": error: could not write output: "
+          + e.getMessage());
+      ok = false;
+    } finally {
+      if (tmp != null) {
+        Files.deleteIfExists(tmp);
+      }
+    }
+    return ok;
   }
 }

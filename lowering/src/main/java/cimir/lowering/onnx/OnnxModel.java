@@ -80,6 +80,7 @@ public record OnnxModel(long irVersion, Map<String, Long> opsets, String produce
 
   /** `TensorProto.DataType` numbers. */
   public static final class DataType {
+    public static final int UNDEFINED = 0;
     public static final int FLOAT = 1;
     public static final int UINT8 = 2;
     public static final int INT8 = 3;
