@@ -5,6 +5,7 @@
 #
 # Environment overrides:
 #   CIM_OPT    path of the cim-opt executable (default: <repo>/bin/cim-opt)
+#   CIM_TRANSLATE  path of cim-translate (default: <repo>/bin/cim-translate)
 #   FILECHECK  path of FileCheck (default: /usr/lib/llvm-19/bin/FileCheck)
 #
 # `not` is lit's builtin, so nothing is substituted for it.
@@ -24,11 +25,16 @@ config.test_exec_root = config.test_source_root
 repo_root = os.path.dirname(config.test_source_root)
 
 cim_opt = os.environ.get("CIM_OPT") or os.path.join(repo_root, "bin", "cim-opt")
+cim_translate = os.environ.get("CIM_TRANSLATE") or os.path.join(repo_root, "bin", "cim-translate")
 filecheck = os.environ.get("FILECHECK") or "/usr/lib/llvm-19/bin/FileCheck"
 
 # Tool names as whole words only (lit substitutions are regular expressions).
 config.substitutions.append((r"(?<![\w/.-])cim-opt(?![\w-])", cim_opt))
+config.substitutions.append((r"(?<![\w/.-])cim-translate(?![\w-])", cim_translate))
 config.substitutions.append((r"(?<![\w/.-])FileCheck(?![\w-])", filecheck))
+
+# %models: the ONNX models shipped with the repository.
+config.substitutions.append(("%models", os.path.join(repo_root, "models")))
 
 # Pass through what the JVM and the launchers need.
 for var in ("JAVA_HOME", "HOME", "MAVEN_OPTS", "JAVA_TOOL_OPTIONS", "M2_HOME", "TMPDIR"):

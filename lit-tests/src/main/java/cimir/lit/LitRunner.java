@@ -1,6 +1,7 @@
 package cimir.lit;
 
 import cimir.tools.CimOpt;
+import cimir.tools.CimTranslate;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,6 +38,7 @@ public final class LitRunner {
     Map<String, Tool> tools = new LinkedHashMap<>();
     tools.put("FileCheck", FileCheck::run);
     tools.put("cim-opt", CimOpt::run);
+    tools.put("cim-translate", CimTranslate::run);
     return tools;
   }
 
@@ -85,12 +87,27 @@ public final class LitRunner {
         + stars + "\n";
   }
 
-  /** Replaces lit's substitutions, left to right, so that {@code %%s} stays {@code %s}. */
+  /** The repository's `models/` folder: beside the folder that holds `lit.cfg.py`. */
+  private static String modelsDir(Path test) {
+    for (Path p = test.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+      if (Files.exists(p.resolve("lit.cfg.py"))) {
+        return p.getParent().resolve("models").toString();
+      }
+    }
+    return "models";
+  }
+
+  /** Replaces lit's substitutions (and cimir's `%models`), left to right, so that {@code %%s} stays {@code %s}. */
   static String substitute(String line, Path test, Path temp) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < line.length(); i++) {
       char c = line.charAt(i);
       char next = i + 1 < line.length() ? line.charAt(i + 1) : 0;
+      if (line.startsWith("%models", i)) {
+        sb.append(modelsDir(test));
+        i += "%models".length() - 1;
+        continue;
+      }
       String value = c != '%' ? null : switch (next) {
         case 's' -> test.toString();
         case 'S' -> test.getParent().toString();
