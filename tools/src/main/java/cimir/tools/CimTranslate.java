@@ -74,6 +74,13 @@ public final class CimTranslate implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    for (var d : dims.entrySet()) {
+      if (d.getValue() <= 0) {
+        stderr.println("cim-translate: error: --dim " + d.getKey() + "=" + d.getValue()
+            + ": a dimension must be positive");
+        return 2;
+      }
+    }
     String file = SourceText.displayName(input);
     byte[] bytes;
     try {
@@ -84,13 +91,6 @@ public final class CimTranslate implements Callable<Integer> {
     } catch (IOException | RuntimeException e) {
       stderr.println(file + ": error: could not read input file: " + e.getMessage());
       return 1;
-    }
-    for (var d : dims.entrySet()) {
-      if (d.getValue() <= 0) {
-        stderr.println("cim-translate: error: --dim " + d.getKey() + "=" + d.getValue()
-            + ": a dimension must be positive");
-        return 2;
-      }
     }
     Context ctx = Registrations.newContext();
     Operation module;
