@@ -363,10 +363,115 @@ public final class GraphDialect implements Dialect {
       .verifier(GraphDialect::verifyInferred)
       .build();
 
+  private static final AttrConstraint I8_BOUND = new AttrConstraint(
+      "64-bit signless integer attribute in [-128, 127]",
+      a -> a instanceof Attribute.IntegerAttr i && i.type().equals(Type.IntegerType.I64)
+          && i.value().longValue() >= -128 && i.value().longValue() <= 127);
+
+  private static OpDef.Builder clamped(OpDef.Builder b) {
+    return b.defaultedAttr("min", I8_BOUND, GraphAttrs.i64(-128), "lower clamp (a fused ReLU: 0)")
+        .defaultedAttr("max", I8_BOUND, GraphAttrs.i64(127), "upper clamp");
+  }
+
+  public static final OpDef QUANTIZE = op("quantize", "f32 to i8 with a scale", """
+      q = clamp(round_half_even(x / scale), -128, 127), with x / scale computed in f32:
+      symmetric quantization, zero point 0. Where an int8 graph leaves the integers (its
+      inputs, and float detours) it passes through `quantize`.
+
+      ```mlir
+      %1 = "graph.quantize"(%0) {scale = 0.0313725509 : f32} : (tensor<1x3x16x16xf32>) -> tensor<1x3x16x16xi8>
+      ```""")
+      .operand("input", STATIC_TENSOR)
+      .result("output", STATIC_TENSOR)
+      .attr("scale", FLOAT, "the real value of one integer step")
+      .verifier(GraphDialect::verifyInferred)
+      .build();
+
+  public static final OpDef DEQUANTIZE = op("dequantize", "integers to f32 with a scale", """
+      x = q * scale, in f32.
+
+      ```mlir
+      %1 = "graph.dequantize"(%0) {scale = 0.0313725509 : f32} : (tensor<1x10xi8>) -> tensor<1x10xf32>
+      ```""")
+      .operand("input", STATIC_TENSOR)
+      .result("output", STATIC_TENSOR)
+      .attr("scale", FLOAT, "the real value of one integer step")
+      .verifier(GraphDialect::verifyInferred)
+      .build();
+
+  public static final OpDef REQUANTIZE = clamped(op("requantize",
+      "i32 (or i8) to i8 by a multiplier and a shift", """
+      y = clamp((x * multiplier + 2^(shift - 1)) >> shift, min, max) in 64-bit integers, with
+      an arithmetic shift: rounding half up (towards +inf); for shift = 0 no rounding term.
+      One multiplier and shift for the tensor, or one per channel along `axis`. This is how an
+      accumulator of scale s_x * s_w becomes an activation of scale s_y:
+      multiplier / 2^shift = s_x * s_w / s_y.
+
+      ```mlir
+      %1 = "graph.requantize"(%0) {max = 127 : i64, min = 0 : i64, multiplier = array<i64: 1518500250, 1372618415>, shift = array<i64: 38, 38>} : (tensor<1x2x8x8xi32>) -> tensor<1x2x8x8xi8>
+      ```"""))
+      .operand("input", STATIC_TENSOR)
+      .result("output", STATIC_TENSOR)
+      .attr("multiplier", I64_ARRAY, "multiplier(s) in [0, 2^31)")
+      .attr("shift", I64_ARRAY, "right shift(s) in [0, 62]")
+      .defaultedAttr("axis", AttrConstraint.I64, GraphAttrs.i64(1), "the channel axis")
+      .verifier(GraphDialect::verifyInferred)
+      .build();
+
+  public static final OpDef QADD = clamped(op("qadd", "int8 addition with rescaling", """
+      y = clamp((a * lhs_multiplier + b * rhs_multiplier + 2^(shift - 1)) >> shift, min, max)
+      in 64-bit integers with broadcasting; a residual addition of activations of different
+      scales (a vector unit's residual-add-quantize).
+
+      ```mlir
+      %2 = "graph.qadd"(%0, %1) {lhs_multiplier = 1073741824 : i64, max = 127 : i64, min = -128 : i64, rhs_multiplier = 805306368 : i64, shift = 31 : i64} : (tensor<1x8xi8>, tensor<1x8xi8>) -> tensor<1x8xi8>
+      ```"""))
+      .operand("lhs", STATIC_TENSOR)
+      .operand("rhs", STATIC_TENSOR)
+      .result("output", STATIC_TENSOR)
+      .attr("lhs_multiplier", AttrConstraint.I64, "multiplier of the left operand")
+      .attr("rhs_multiplier", AttrConstraint.I64, "multiplier of the right operand")
+      .attr("shift", AttrConstraint.I64, "right shift in [0, 62]")
+      .verifier(GraphDialect::verifyInferred)
+      .build();
+
+  public static final OpDef QMUL = clamped(op("qmul", "int8 multiplication with rescaling", """
+      y = clamp((a * b * multiplier + 2^(shift - 1)) >> shift, min, max) in 64-bit integers
+      with broadcasting (a vector unit's residual-mul-quantize).
+
+      ```mlir
+      %2 = "graph.qmul"(%0, %1) {max = 127 : i64, min = -128 : i64, multiplier = 1073741824 : i64, shift = 37 : i64} : (tensor<1x8xi8>, tensor<1x8xi8>) -> tensor<1x8xi8>
+      ```"""))
+      .operand("lhs", STATIC_TENSOR)
+      .operand("rhs", STATIC_TENSOR)
+      .result("output", STATIC_TENSOR)
+      .attr("multiplier", AttrConstraint.I64, "multiplier")
+      .attr("shift", AttrConstraint.I64, "right shift in [0, 62]")
+      .verifier(GraphDialect::verifyInferred)
+      .build();
+
+  public static final OpDef LUT = op("lut", "an int8 function by table lookup", """
+      y = table[x + 128]: any element-wise function of one int8 input (sigmoid, GELU, SiLU,
+      hard swish, ...) is exact as a 256-entry table computed from the input and output
+      scales.
+
+      ```mlir
+      %1 = "graph.lut"(%0) {table = dense<"0x...">: tensor<256xi8>} : (tensor<1x8xi8>) -> tensor<1x8xi8>
+      ```""")
+      .operand("input", STATIC_TENSOR)
+      .result("output", STATIC_TENSOR)
+      .attr("table", new AttrConstraint("dense tensor<256xi8> attribute",
+          a -> a instanceof Attribute.DenseElementsAttr d && d.type().equals(
+              new Type.RankedTensorType(List.of(256L), Type.IntegerType.I8))),
+          "the outputs for inputs -128..127")
+      .verifier(GraphDialect::verifyInferred)
+      .build();
+
   private static final List<OpDef> OPS = List.of(CONSTANT, CONV2D, MATMUL, GEMM, ADD, SUB, MUL,
       DIV, POW, RELU, SIGMOID, TANH, ERF, SQRT, EXP, NEG, SILU, GELU, HARD_SIGMOID, HARD_SWISH,
       CLIP, SOFTMAX, LAYER_NORM, BATCH_NORM, REDUCE_MEAN, MAX_POOL, AVG_POOL, GLOBAL_AVG_POOL,
-      RESHAPE, TRANSPOSE, CONCAT, SLICE, FLATTEN);
+      RESHAPE, TRANSPOSE, CONCAT, SLICE, FLATTEN, QUANTIZE, DEQUANTIZE, REQUANTIZE, QADD, QMUL,
+      LUT);
 
   @Override
   public String name() {

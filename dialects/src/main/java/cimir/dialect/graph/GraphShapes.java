@@ -26,13 +26,12 @@ public final class GraphShapes {
     }
   }
 
-  /** Whether `op` (a graph op name) has a shape rule. */
-  public static boolean hasRule(String op) {
-    return switch (op) {
-      case "graph.constant", "graph.quantize", "graph.dequantize" -> false;
-      default -> true;
-    };
-  }
+  /** Ops that also take integer (i8) tensors; every other op computes on floats only. */
+  private static final java.util.Set<String> INTEGER_CAPABLE = java.util.Set.of("graph.relu",
+      "graph.max_pool", "graph.avg_pool", "graph.global_avg_pool", "graph.conv2d",
+      "graph.matmul", "graph.gemm", "graph.reshape", "graph.transpose", "graph.concat",
+      "graph.slice", "graph.flatten", "graph.requantize", "graph.qadd", "graph.qmul",
+      "graph.lut", "graph.dequantize");
 
   /**
    * The result type of `op` applied to operands of `types` with attributes `attrs`. Every operand
@@ -44,8 +43,15 @@ public final class GraphShapes {
       in.add(shapeOf(types.get(i), i));
     }
     GraphAttrs a = new GraphAttrs(attrs);
-    Type elem = types.isEmpty() ? null : ((RankedTensorType) types.get(0)).elementType();
+    Type elem = resultElementType(op, types, a);
     long[] out = switch (op) {
+      case "graph.quantize", "graph.dequantize", "graph.lut" -> in.get(0);
+      case "graph.requantize" -> requantize(in.get(0), a);
+      case "graph.qadd", "graph.qmul" -> {
+        rescale(a, op.equals("graph.qadd") ? new String[] {"lhs_multiplier", "rhs_multiplier"}
+            : new String[] {"multiplier"});
+        yield broadcast(in.get(0), in.get(1));
+      }
       case "graph.add", "graph.sub", "graph.mul", "graph.div", "graph.pow" -> {
         sameElementTypes(types);
         yield broadcast(in.get(0), in.get(1));
@@ -97,6 +103,102 @@ public final class GraphShapes {
   /** `[1, 3, 224, 224]` for messages. */
   public static String str(long[] shape) {
     return Arrays.toString(shape);
+  }
+
+  /**
+   * The result element type: i8 out of the int8 ops, i32 accumulators out of products of i8,
+   * f32 out of `dequantize`, otherwise the first operand's. Rejects integers where an op
+   * computes on floats only.
+   */
+  private static Type resultElementType(String op, List<Type> types, GraphAttrs a) {
+    Type first = ((RankedTensorType) types.get(0)).elementType();
+    boolean integer = first instanceof Type.IntegerType;
+    if (integer && !INTEGER_CAPABLE.contains(op)) {
+      throw new ShapeException("expects floating-point elements, but operand #0 has '"
+          + cimir.print.IrPrinter.typeToString(first) + "' (int8 graphs use graph.qadd,"
+          + " graph.qmul, graph.lut and graph.requantize)");
+    }
+    switch (op) {
+      case "graph.quantize" -> {
+        expect(first, Type.FloatType.F32, 0);
+        return Type.IntegerType.I8;
+      }
+      case "graph.dequantize" -> {
+        check(integer, "operand #0 must hold integers, but has '"
+            + cimir.print.IrPrinter.typeToString(first) + "'");
+        return Type.FloatType.F32;
+      }
+      case "graph.requantize" -> {
+        check(first.equals(Type.IntegerType.I32) || first.equals(Type.IntegerType.I8),
+            "operand #0 must hold i32 or i8, but has '"
+                + cimir.print.IrPrinter.typeToString(first) + "'");
+        return Type.IntegerType.I8;
+      }
+      case "graph.qadd", "graph.qmul", "graph.lut" -> {
+        for (int i = 0; i < types.size(); i++) {
+          expect(((RankedTensorType) types.get(i)).elementType(), Type.IntegerType.I8, i);
+        }
+        return Type.IntegerType.I8;
+      }
+      case "graph.conv2d", "graph.matmul", "graph.gemm" -> {
+        if (!integer) {
+          return first;
+        }
+        expect(first, Type.IntegerType.I8, 0);
+        expect(((RankedTensorType) types.get(1)).elementType(), Type.IntegerType.I8, 1);
+        if (types.size() > 2) {
+          expect(((RankedTensorType) types.get(2)).elementType(), Type.IntegerType.I32, 2);
+        }
+        check(!op.equals("graph.gemm") || a.f("alpha", 1) == 1 && a.f("beta", 1) == 1,
+            "an int8 gemm needs alpha = beta = 1");
+        return Type.IntegerType.I32;
+      }
+      case "graph.relu", "graph.max_pool", "graph.avg_pool", "graph.global_avg_pool" -> {
+        check(!integer || first.equals(Type.IntegerType.I8), "integer operands must be i8");
+        return first;
+      }
+      default -> {
+        return first;
+      }
+    }
+  }
+
+  private static void expect(Type t, Type want, int index) {
+    if (!t.equals(want)) {
+      throw new ShapeException("operand #" + index + " must hold "
+          + cimir.print.IrPrinter.typeToString(want) + ", but has '"
+          + cimir.print.IrPrinter.typeToString(t) + "'");
+    }
+  }
+
+  /** Per-channel multipliers and shifts: one value, or one per channel along `axis`. */
+  private static long[] requantize(long[] x, GraphAttrs a) {
+    long[] m = a.ints("multiplier", null);
+    long[] sh = a.ints("shift", null);
+    check(m != null && sh != null && m.length == sh.length && m.length > 0,
+        "'multiplier' and 'shift' must have the same, non-zero length");
+    if (m.length > 1) {
+      int axis = axis(a.i64("axis", 1), x.length, "axis");
+      check(m.length == x[axis], m.length + " multipliers for " + x[axis] + " channels along"
+          + " axis " + axis);
+    }
+    for (int i = 0; i < m.length; i++) {
+      check(m[i] >= 0 && m[i] < (1L << 31), "multiplier " + m[i] + " is not in [0, 2^31)");
+      check(sh[i] >= 0 && sh[i] <= 62, "shift " + sh[i] + " is not in [0, 62]");
+    }
+    check(a.i64("min", -128) <= a.i64("max", 127), "'min' is above 'max'");
+    return x;
+  }
+
+  /** Multipliers in (-2^31, 2^31), a shift in [0, 62], and clamp bounds in order. */
+  private static void rescale(GraphAttrs a, String[] multipliers) {
+    for (String name : multipliers) {
+      long m = a.i64(name, Long.MIN_VALUE);
+      check(m > -(1L << 31) && m < (1L << 31), "'" + name + "' must be in (-2^31, 2^31)");
+    }
+    long s = a.i64("shift", -1);
+    check(s >= 0 && s <= 62, "'shift' must be in [0, 62]");
+    check(a.i64("min", -128) <= a.i64("max", 127), "'min' is above 'max'");
   }
 
   private static void sameElementTypes(List<Type> types) {
