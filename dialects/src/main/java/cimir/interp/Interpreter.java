@@ -26,7 +26,7 @@ import java.util.function.DoubleUnaryOperator;
  * evaluated in double and rounded once; sums (convolution, products, means, softmax, norms)
  * accumulate in double. Large convolutions, products and poolings share their outer loop among
  * threads, but each output element is summed by one thread in one fixed order, so results do not
- * depend on the thread count. Integer tensors pass through the data-movement ops only.
+ * depend on the thread count. Ops on integers follow the int8 semantics of {@link Int8}.
  */
 public final class Interpreter {
   private Interpreter() {}
@@ -45,6 +45,17 @@ public final class Interpreter {
    * returns the returned tensors.
    */
   public static List<Tensor> run(Operation funcOp, List<Tensor> args) {
+    return run(funcOp, args, (op, t) -> { });
+  }
+
+  /** Sees the result of every op as the interpreter computes it (calibration, tracing). */
+  @FunctionalInterface
+  public interface Observer {
+    void onResult(Operation op, Tensor result);
+  }
+
+  /** {@link #run(Operation, List)}, showing every op's result to `observer`. */
+  public static List<Tensor> run(Operation funcOp, List<Tensor> args, Observer observer) {
     if (!funcOp.name().equals("func.func") || new FuncOp(funcOp).isDeclaration()) {
       throw new InterpreterException(funcOp, "is not a function with a body to run");
     }
@@ -84,6 +95,7 @@ public final class Interpreter {
         return operands;
       }
       Tensor result = evaluate(op, operands);
+      observer.onResult(op, result);
       for (Value v : op.operands()) {
         if (lastUse.get(v) == op) {
           env.remove(v);
@@ -102,8 +114,18 @@ public final class Interpreter {
     Type.RankedTensorType resultType = checkSignature(op, operands);
     long[] shape = resultType.shape().stream().mapToLong(Long::longValue).toArray();
     GraphAttrs a = new GraphAttrs(op.attributes());
-    Tensor out = op.name().equals("graph.constant") ? constant(op, resultType)
-        : compute(op, operands, a, shape);
+    if (op.name().equals("graph.constant")) {
+      return constant(op, resultType);
+    }
+    if (Int8.HANDLED.contains(op.name()) && (op.name().equals("graph.quantize")
+        || !operands.get(0).isFloat())) {
+      if (a.has("activation")) {
+        throw new InterpreterException(op, "has a fused activation on integers; int8 graphs"
+            + " clamp in graph.requantize");
+      }
+      return Int8.compute(op, operands, a, shape);
+    }
+    Tensor out = compute(op, operands, a, shape);
     return GraphDialect.FUSABLE.contains(op.name()) ? fusedActivation(op, a, out) : out;
   }
 
@@ -231,10 +253,11 @@ public final class Interpreter {
   }
 
   private static void checkElementType(Operation op, String what, Type t, boolean movesData) {
-    boolean ok = t.equals(Type.FloatType.F32) || movesData && t instanceof Type.IntegerType;
+    boolean integers = movesData || Int8.HANDLED.contains(op.name());
+    boolean ok = t.equals(Type.FloatType.F32) || integers && t instanceof Type.IntegerType;
     if (!ok) {
       throw new InterpreterException(op, what + " has element type '" + IrPrinter.typeToString(t)
-          + "', but the interpreter evaluates this op on " + (movesData ? "f32 and integer"
+          + "', but the interpreter evaluates this op on " + (integers ? "f32 and integer"
           : "f32") + " tensors only");
     }
   }

@@ -26,6 +26,7 @@ public final class Registrations {
   public static PassRegistry passes() {
     PassRegistry registry = new PassRegistry();
     TestPasses.registerPasses(registry);
+    registry.register(cimir.transforms.quantize.QuantizePass.INFO);
     return registry;
   }
 

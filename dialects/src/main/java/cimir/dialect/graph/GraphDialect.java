@@ -503,6 +503,12 @@ public final class GraphDialect implements Dialect {
           + "' differs from the inferred type '" + IrPrinter.typeToString(inferred) + "'");
       return;
     }
+    if (op.attr("activation") != null && GraphShapes.elementType(inferred)
+        instanceof Type.IntegerType) {
+      diag.opError(op, "a fused activation needs a float result; int8 graphs clamp in"
+          + " 'graph.requantize'");
+      return;
+    }
     if (op.attr("activation") instanceof Attribute.StringAttr s && s.value().equals("clip")
         && op.attr("clip_min") == null && op.attr("clip_max") == null) {
       diag.opError(op, "a fused 'clip' needs 'clip_min' or 'clip_max'");
