@@ -31,7 +31,7 @@ class InterpreterTest {
   // ---- Building IR and tensors ----
 
   /** Parses `ir` (one `func.func` of graph ops), verifies it and returns the function. */
-  private static Operation parse(String ir) {
+  static Operation parse(String ir) {
     Context ctx = new Context();
     ctx.register(new BuiltinDialect());
     ctx.register(new FuncDialect());
@@ -60,7 +60,7 @@ class InterpreterTest {
     return found.get(0);
   }
 
-  private static List<Tensor> run(String ir, Tensor... args) {
+  static List<Tensor> run(String ir, Tensor... args) {
     return Interpreter.run(parse(ir), List.of(args));
   }
 
