@@ -6,6 +6,7 @@
 # Environment overrides:
 #   CIM_OPT    path of the cim-opt executable (default: <repo>/bin/cim-opt)
 #   CIM_TRANSLATE  path of cim-translate (default: <repo>/bin/cim-translate)
+#   CIM_INTERP     path of cim-interp (default: <repo>/bin/cim-interp)
 #   FILECHECK  path of FileCheck (default: /usr/lib/llvm-19/bin/FileCheck)
 #
 # `not` is lit's builtin, so nothing is substituted for it.
@@ -26,11 +27,13 @@ repo_root = os.path.dirname(config.test_source_root)
 
 cim_opt = os.environ.get("CIM_OPT") or os.path.join(repo_root, "bin", "cim-opt")
 cim_translate = os.environ.get("CIM_TRANSLATE") or os.path.join(repo_root, "bin", "cim-translate")
+cim_interp = os.environ.get("CIM_INTERP") or os.path.join(repo_root, "bin", "cim-interp")
 filecheck = os.environ.get("FILECHECK") or "/usr/lib/llvm-19/bin/FileCheck"
 
 # Tool names as whole words only (lit substitutions are regular expressions).
 config.substitutions.append((r"(?<![\w/.-])cim-opt(?![\w-])", cim_opt))
 config.substitutions.append((r"(?<![\w/.-])cim-translate(?![\w-])", cim_translate))
+config.substitutions.append((r"(?<![\w/.-])cim-interp(?![\w-])", cim_interp))
 config.substitutions.append((r"(?<![\w/.-])FileCheck(?![\w-])", filecheck))
 
 # %models: the ONNX models shipped with the repository.

@@ -11,6 +11,10 @@ class Int8Test {
     return Tensor.ofInts(Type.IntegerType.I8, shape, v);
   }
 
+  private static Tensor i32(long[] shape, long... v) {
+    return Tensor.ofInts(Type.IntegerType.I32, shape, v);
+  }
+
   private static long[] ints(String ir, Tensor... args) {
     return InterpreterTest.run(ir, args).get(0).ints();
   }
@@ -37,7 +41,7 @@ class Int8Test {
         func.func @f(%x: tensor<1x2x3xi32>) -> tensor<1x2x3xi8> {
           %0 = "graph.requantize"(%x) {axis = 1 : i64, max = 100 : i64, min = 0 : i64, multiplier = array<i64: 3, 1>, shift = array<i64: 2, 0>} : (tensor<1x2x3xi32>) -> tensor<1x2x3xi8>
           return %0 : tensor<1x2x3xi8>
-        }""", Tensor.ofInts(Type.IntegerType.I32, new long[] {1, 2, 3}, 5, -2, 2, -7, 300, 9));
+        }""", i32(new long[] {1, 2, 3}, 5, -2, 2, -7, 300, 9));
     assertArrayEquals(new long[] {4, 0, 2, 0, 100, 9}, out);
   }
 
@@ -74,7 +78,7 @@ class Int8Test {
           return %0 : tensor<1x1x2x2xi32>
         }""", i8(new long[] {1, 1, 3, 3}, 1, 2, 3, 4, 5, 6, 7, 8, 9),
         i8(new long[] {1, 1, 2, 2}, 1, -1, 2, 127),
-        Tensor.ofInts(Type.IntegerType.I32, new long[] {1}, 1000));
+        i32(new long[] {1}, 1000));
     assertArrayEquals(new long[] {1642, 1771, 2029, 2158}, out);
   }
 

@@ -1,5 +1,6 @@
 package cimir.lit;
 
+import cimir.tools.CimInterp;
 import cimir.tools.CimOpt;
 import cimir.tools.CimTranslate;
 import java.io.ByteArrayInputStream;
@@ -39,6 +40,7 @@ public final class LitRunner {
     tools.put("FileCheck", FileCheck::run);
     tools.put("cim-opt", CimOpt::run);
     tools.put("cim-translate", CimTranslate::run);
+    tools.put("cim-interp", CimInterp::run);
     return tools;
   }
 
