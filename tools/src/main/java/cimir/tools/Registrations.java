@@ -5,6 +5,7 @@ import cimir.dialect.func.FuncDialect;
 import cimir.dialect.graph.GraphDialect;
 import cimir.dialect.test.TestPasses;
 import cimir.ir.Context;
+import cimir.lowering.LoweringPasses;
 import cimir.pass.PassRegistry;
 import cimir.pass.Stage;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ public final class Registrations {
   public static PassRegistry passes() {
     PassRegistry registry = new PassRegistry();
     TestPasses.registerPasses(registry);
-    registry.register(cimir.transforms.quantize.QuantizePass.INFO);
+    LoweringPasses.registerPasses(registry);
     return registry;
   }
 

@@ -1,0 +1,15 @@
+package cimir.lowering;
+
+import cimir.pass.PassRegistry;
+import cimir.transforms.canonicalize.CanonicalizePass;
+import cimir.transforms.quantize.QuantizePass;
+
+/** Registers the passes of the lowering module. */
+public final class LoweringPasses {
+  private LoweringPasses() {}
+
+  public static void registerPasses(PassRegistry registry) {
+    registry.register(CanonicalizePass.INFO);
+    registry.register(QuantizePass.INFO);
+  }
+}
