@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cimir.dialect.builtin.BuiltinDialect;
-import cimir.dialect.func.FuncDialect;
 import cimir.dialect.graph.GraphDialect;
 import cimir.ir.Context;
 import cimir.ir.Operation;
@@ -32,10 +30,7 @@ class InterpreterTest {
 
   /** Parses `ir` (one `func.func` of graph ops), verifies it and returns the function. */
   static Operation parse(String ir) {
-    Context ctx = new Context();
-    ctx.register(new BuiltinDialect());
-    ctx.register(new FuncDialect());
-    ctx.register(new GraphDialect());
+    Context ctx = GraphDialect.newContext();
     ctx.sources().add("t.cim", ir);
     Operation module = IrParser.parse(ctx, "t.cim", ir);
     assertNotNull(module, () -> diagnostics(ctx));

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,7 +32,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "cim-interp", mixinStandardHelpOptions = true, versionProvider = Version.class,
     sortOptions = false, usageHelpAutoWidth = true,
     description = "Runs a graph function on concrete tensors and prints the results as JSON.")
-public final class CimInterp implements Callable<Integer> {
+public final class CimInterp extends ToolCommand {
   @Parameters(index = "0", arity = "0..1", defaultValue = "-", paramLabel = "INPUT",
       description = "input file, or - for standard input (default)")
   String input;
@@ -55,17 +54,9 @@ public final class CimInterp implements Callable<Integer> {
   @Option(names = "-o", paramLabel = "FILE", description = "output file (default: standard output)")
   String output;
 
-  private InputStream stdin;
-  private PrintStream stdout;
-  private PrintStream stderr;
-
   /** Runs cim-interp in-process; returns the exit status (0 ok, 1 diagnostic, 2 usage). */
   public static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr) {
-    CimInterp tool = new CimInterp();
-    tool.stdin = stdin;
-    tool.stdout = stdout;
-    tool.stderr = stderr;
-    return Tools.execute(tool, args, stdout, stderr);
+    return ToolCommand.run(new CimInterp(), args, stdin, stdout, stderr);
   }
 
   public static void main(String[] args) {

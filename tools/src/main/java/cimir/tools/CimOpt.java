@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +33,7 @@ import picocli.CommandLine.Parameters;
     sortOptions = false, usageHelpAutoWidth = true,
     description = "Parses cimir IR (MLIR's textual format), runs a pass pipeline on it, verifies"
         + " it and prints it.")
-public final class CimOpt implements Callable<Integer> {
+public final class CimOpt extends ToolCommand {
   @Parameters(index = "0", arity = "0..1", defaultValue = "-", paramLabel = "INPUT",
       description = "input file, or - for standard input (default)")
   String input;
@@ -93,17 +92,9 @@ public final class CimOpt implements Callable<Integer> {
       description = "write the Markdown documentation of dialects and passes into DIR")
   Path genDocs;
 
-  private InputStream stdin;
-  private PrintStream stdout;
-  private PrintStream stderr;
-
   /** Runs cim-opt in-process; returns the exit status (0 ok, 1 diagnostic, 2 usage). */
   public static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr) {
-    CimOpt tool = new CimOpt();
-    tool.stdin = stdin;
-    tool.stdout = stdout;
-    tool.stderr = stderr;
-    return Tools.execute(tool, args, stdout, stderr);
+    return ToolCommand.run(new CimOpt(), args, stdin, stdout, stderr);
   }
 
   public static void main(String[] args) {

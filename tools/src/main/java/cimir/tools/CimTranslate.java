@@ -17,7 +17,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +26,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "cim-translate", mixinStandardHelpOptions = true, versionProvider = Version.class,
     sortOptions = false, usageHelpAutoWidth = true,
     description = "Translates a model into cimir IR (MLIR's textual format).")
-public final class CimTranslate implements Callable<Integer> {
+public final class CimTranslate extends ToolCommand {
   @Parameters(index = "0", arity = "0..1", defaultValue = "-", paramLabel = "INPUT",
       description = "input file, or - for standard input (default)")
   String input;
@@ -55,17 +54,9 @@ public final class CimTranslate implements Callable<Integer> {
   @Option(names = "--mlir-print-op-generic", description = "print every op in the generic form")
   boolean printGeneric;
 
-  private InputStream stdin;
-  private PrintStream stdout;
-  private PrintStream stderr;
-
   /** Runs cim-translate in-process; returns the exit status (0 ok, 1 diagnostic, 2 usage). */
   public static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr) {
-    CimTranslate tool = new CimTranslate();
-    tool.stdin = stdin;
-    tool.stdout = stdout;
-    tool.stderr = stderr;
-    return Tools.execute(tool, args, stdout, stderr);
+    return ToolCommand.run(new CimTranslate(), args, stdin, stdout, stderr);
   }
 
   public static void main(String[] args) {

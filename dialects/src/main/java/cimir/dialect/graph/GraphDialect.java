@@ -473,6 +473,15 @@ public final class GraphDialect implements Dialect {
       RESHAPE, TRANSPOSE, CONCAT, SLICE, FLATTEN, QUANTIZE, DEQUANTIZE, REQUANTIZE, QADD, QMUL,
       LUT);
 
+  /** A context with the dialects a graph module uses: builtin, func and graph. */
+  public static cimir.ir.Context newContext() {
+    cimir.ir.Context ctx = new cimir.ir.Context();
+    ctx.register(new cimir.dialect.builtin.BuiltinDialect());
+    ctx.register(new cimir.dialect.func.FuncDialect());
+    ctx.register(new GraphDialect());
+    return ctx;
+  }
+
   @Override
   public String name() {
     return "graph";

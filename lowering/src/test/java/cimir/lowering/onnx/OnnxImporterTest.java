@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import cimir.dialect.builtin.BuiltinDialect;
-import cimir.dialect.func.FuncDialect;
 import cimir.dialect.graph.GraphDialect;
 import cimir.ir.Context;
 import cimir.ir.Operation;
@@ -33,11 +31,7 @@ class OnnxImporterTest {
   private static final Path MODELS = Path.of("..", "models");
 
   static Context context() {
-    Context ctx = new Context();
-    ctx.register(new BuiltinDialect());
-    ctx.register(new FuncDialect());
-    ctx.register(new GraphDialect());
-    return ctx;
+    return GraphDialect.newContext();
   }
 
   private static Operation importFile(Context ctx, String file) throws Exception {

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cimir.dialect.builtin.BuiltinDialect;
 import cimir.dialect.builtin.ModuleOp;
-import cimir.dialect.func.FuncDialect;
 import cimir.dialect.graph.GraphDialect;
 import cimir.interp.Interpreter;
 import cimir.interp.ModelInputs;
@@ -49,12 +47,8 @@ class CanonicalizeSemanticsTest {
    */
   private static final double TOLERANCE = 1e-5;
 
-  private static Context context() {
-    Context ctx = new Context();
-    ctx.register(new BuiltinDialect());
-    ctx.register(new FuncDialect());
-    ctx.register(new GraphDialect());
-    return ctx;
+  static Context context() {
+    return GraphDialect.newContext();
   }
 
   @ParameterizedTest
