@@ -251,6 +251,16 @@ final class OnnxFolder {
     if (t instanceof Type.IntegerType it && it.width() == 1) {
       return map(x, t, v -> v != 0 ? 1 : 0);
     }
+    if (t instanceof Type.IntegerType it && !x.isFloat()) {
+      // Between integer types exactly: narrowing wraps around, as a C cast does.
+      long[] v = x.ints();
+      long[] out = new long[v.length];
+      int drop = 64 - it.width();
+      for (int i = 0; i < out.length; i++) {
+        out[i] = v[i] << drop >> drop;
+      }
+      return Tensor.ofInts(it, x.shape(), out);
+    }
     if (t instanceof Type.IntegerType it && it.width() < 64) {
       // Narrowing wraps around, as a C cast does.
       long mask = (1L << it.width()) - 1;
@@ -302,31 +312,52 @@ final class OnnxFolder {
 
   private static Tensor expand(Tensor x, Tensor shape) throws FoldException {
     long[] out = broadcastShape(x.shape(), shape.ints());
-    return broadcastMap(List.of(x), out, x.elementType(), v -> v[0]);
+    return broadcastMap(List.of(x), out, x.elementType(), (b, at) -> b.add(x, at[0]));
   }
 
-  private static Tensor where(Tensor c, Tensor a, Tensor b) throws FoldException {
-    long[] out = broadcastShape(broadcastShape(c.shape(), a.shape()), b.shape());
-    return broadcastMap(List.of(c, a, b), out, a.elementType(), v -> v[0] != 0 ? v[1] : v[2]);
+  private static Tensor where(Tensor c, Tensor x, Tensor y) throws FoldException {
+    long[] out = broadcastShape(broadcastShape(c.shape(), x.shape()), y.shape());
+    return broadcastMap(List.of(c, x, y), out, x.elementType(),
+        (b, at) -> b.add(c.getLong(at[0]) != 0 ? x : y, c.getLong(at[0]) != 0 ? at[1] : at[2]));
   }
 
-  private static Tensor compare(Tensor a, Tensor b, int sign) throws FoldException {
-    long[] out = broadcastShape(a.shape(), b.shape());
-    return broadcastMap(List.of(a, b), out, Type.IntegerType.I1,
-        v -> Integer.signum(Double.compare(v[0], v[1])) == sign ? 1 : 0);
+  /** Equal (sign 0), Less (-1), Greater (1); integers compared as integers. */
+  private static Tensor compare(Tensor x, Tensor y, int sign) throws FoldException {
+    long[] out = broadcastShape(x.shape(), y.shape());
+    boolean integers = !x.isFloat() && !y.isFloat();
+    return broadcastMap(List.of(x, y), out, Type.IntegerType.I1, (b, at) -> {
+      int c = integers ? Long.compare(x.getLong(at[0]), y.getLong(at[1]))
+          : Double.compare(x.get(at[0]), y.get(at[1]));
+      b.addLong(Integer.signum(c) == sign ? 1 : 0);
+    });
   }
 
-  private static Tensor arithmetic(String op, Tensor a, Tensor b) throws FoldException {
-    long[] out = broadcastShape(a.shape(), b.shape());
-    Type t = a.elementType();
-    boolean integer = !a.isFloat();
-    return broadcastMap(List.of(a, b), out, t, v -> switch (op) {
-      case "Add" -> v[0] + v[1];
-      case "Sub" -> v[0] - v[1];
-      case "Mul" -> v[0] * v[1];
-      case "Div" -> integer ? (v[1] == 0 ? 0 : (double) ((long) v[0] / (long) v[1]))
-          : v[0] / v[1];
-      default -> Math.pow(v[0], v[1]);
+  /** Add, Sub, Mul, Div, Pow: in double for floats, in 64-bit integers (Div truncating). */
+  private static Tensor arithmetic(String op, Tensor x, Tensor y) throws FoldException {
+    long[] out = broadcastShape(x.shape(), y.shape());
+    if (!x.isFloat()) {
+      return broadcastMap(List.of(x, y), out, x.elementType(), (b, at) -> {
+        long u = x.getLong(at[0]);
+        long v = y.getLong(at[1]);
+        b.addLong(switch (op) {
+          case "Add" -> u + v;
+          case "Sub" -> u - v;
+          case "Mul" -> u * v;
+          case "Div" -> v == 0 ? 0 : u / v;
+          default -> (long) Math.pow(u, v);
+        });
+      });
+    }
+    return broadcastMap(List.of(x, y), out, x.elementType(), (b, at) -> {
+      double u = x.get(at[0]);
+      double v = y.get(at[1]);
+      b.add(switch (op) {
+        case "Add" -> u + v;
+        case "Sub" -> u - v;
+        case "Mul" -> u * v;
+        case "Div" -> u / v;
+        default -> Math.pow(u, v);
+      });
     });
   }
 
@@ -400,8 +431,9 @@ final class OnnxFolder {
     double apply(double v);
   }
 
-  private interface NaryOp {
-    double apply(double[] v);
+  /** Adds the element for the inputs' elements at `at` (one offset per input) to `b`. */
+  private interface ElementOp {
+    void apply(Builder b, int[] at);
   }
 
   private static Tensor map(Tensor x, Type type, DoubleOp f) {
@@ -413,7 +445,7 @@ final class OnnxFolder {
   }
 
   /** Applies `f` element-wise over `inputs` broadcast to `out`. */
-  private static Tensor broadcastMap(List<Tensor> inputs, long[] out, Type type, NaryOp f)
+  private static Tensor broadcastMap(List<Tensor> inputs, long[] out, Type type, ElementOp f)
       throws FoldException {
     long total = Tensor.size(out);
     checkSize(total);
@@ -430,16 +462,16 @@ final class OnnxFolder {
     }
     Builder b = new Builder(type, out);
     long[] idx = new long[out.length];
-    double[] v = new double[n];
+    int[] at = new int[n];
     for (long i = 0; i < total; i++) {
       for (int k = 0; k < n; k++) {
         long off = 0;
         for (int d = 0; d < out.length; d++) {
           off += idx[d] * strides[k][d];
         }
-        v[k] = inputs.get(k).get((int) off);
+        at[k] = (int) off;
       }
-      b.add(f.apply(v));
+      f.apply(b, at);
       for (int d = out.length - 1; d >= 0 && ++idx[d] == out[d]; d--) {
         idx[d] = 0;
       }
@@ -469,6 +501,14 @@ final class OnnxFolder {
         floats[next++] = (float) from.get(index);
       } else {
         ints[next++] = from.getLong(index);
+      }
+    }
+
+    void addLong(long value) {
+      if (floats != null) {
+        floats[next++] = value;
+      } else {
+        ints[next++] = value;
       }
     }
 
