@@ -20,6 +20,7 @@ public final class Registrations {
     ctx.register(new BuiltinDialect());
     ctx.register(new FuncDialect());
     ctx.register(new GraphDialect());
+    ctx.register(new cimir.dialect.op.OpDialect());
     TestPasses.registerDialects(ctx);
     return ctx;
   }

@@ -1,0 +1,209 @@
+package cimir.dialect.op;
+
+import cimir.diag.DiagnosticEngine;
+import cimir.dialect.graph.GraphDialect;
+import cimir.dialect.graph.GraphShapes;
+import cimir.ir.AttrConstraint;
+import cimir.ir.Attribute;
+import cimir.ir.Dialect;
+import cimir.ir.OpDef;
+import cimir.ir.Operation;
+import cimir.ir.Trait;
+import cimir.ir.Type;
+import cimir.ir.TypeConstraint;
+import cimir.print.IrPrinter;
+import java.util.List;
+
+/**
+ * The `op` dialect: hardware-aware operators. Each keeps the computation of the graph op it
+ * came from (`kind` names it, its attributes stay) and states its demand on the chip: the
+ * reduction depth K, the output width N, the vectors M per inference, bit widths, bytes moved
+ * and work. Passes (segmentation, mode allocation, the cost model) read only these.
+ */
+public final class OpDialect implements Dialect {
+  private static final TypeConstraint TENSOR = GraphDialect.STATIC_TENSOR;
+  private static final AttrConstraint COUNT = new AttrConstraint(
+      "non-negative 64-bit signless integer attribute",
+      a -> a instanceof Attribute.IntegerAttr i && i.type().equals(Type.IntegerType.I64)
+          && i.value().signum() >= 0);
+  private static final AttrConstraint POSITIVE = new AttrConstraint(
+      "positive 64-bit signless integer attribute",
+      a -> a instanceof Attribute.IntegerAttr i && i.type().equals(Type.IntegerType.I64)
+          && i.value().signum() > 0);
+  private static final AttrConstraint F64 = new AttrConstraint("64-bit float attribute",
+      a -> a instanceof Attribute.FloatAttr f && f.type().equals(Type.FloatType.F64));
+
+  /** The demand attributes every operator carries. */
+  private static OpDef.Builder demand(OpDef.Builder b) {
+    return b.attr("kind", AttrConstraint.STRING, "the graph op this computes (`conv2d`, ...)")
+        .attr("input_bytes", COUNT, "bytes read per inference (activations)")
+        .attr("output_bytes", COUNT, "bytes written per inference")
+        .attr("work", COUNT, "MACs (products) or element operations per inference")
+        .attr("intensity", F64, "work per byte moved (inputs, outputs and weights)");
+  }
+
+  private static OpDef.Builder product(OpDef.Builder b) {
+    return demand(b)
+        .attr("k", POSITIVE, "reduction depth of one output (C/group x kH x kW, or K)")
+        .attr("n", POSITIVE, "output width: outputs sharing an input vector (channels per"
+            + " group, or N)")
+        .attr("m", POSITIVE, "input vectors per inference (output pixels, or rows)")
+        .attr("groups", POSITIVE, "independent K x N weight matrices (convolution groups)")
+        .attr("weight_bits", POSITIVE, "bits per weight")
+        .attr("input_bits", POSITIVE, "bits per input")
+        .attr("output_bits", POSITIVE, "bits per accumulated output")
+        .attr("weight_bytes", COUNT, "bytes of weights");
+  }
+
+  public static final OpDef MVM = product(OpDef.builder("op.mvm")
+      .summary("a weight-stationary matrix product on CIM arrays")
+      .description("""
+          A convolution (an im2col product) or a product with a constant matrix: the weights
+          stay in compute-mode arrays, the M input vectors stream through them. `kind` is
+          `conv2d`, `matmul` or `gemm`; the attributes of that graph op stay.
+
+          ```mlir
+          %2 = "op.mvm"(%x, %w) {groups = 1 : i64, input_bits = 8 : i64, input_bytes = 150528 : i64, intensity = 9.6e+01 : f64, k = 147 : i64, kind = "conv2d", m = 12544 : i64, n = 64 : i64, output_bits = 32 : i64, output_bytes = 802816 : i64, pads = array<i64: 3, 3, 3, 3>, strides = array<i64: 2, 2>, weight_bits = 8 : i64, weight_bytes = 9408 : i64, work = 118013952 : i64} : (tensor<1x3x224x224xf32>, tensor<64x3x7x7xf32>) -> tensor<1x64x112x112xf32>
+          ```"""))
+      .operand("input", TENSOR)
+      .operand("weight", TENSOR)
+      .optionalOperand("bias", TENSOR)
+      .result("output", TENSOR)
+      .traits(Trait.PURE)
+      .verifier(OpDialect::verifyKind)
+      .build();
+
+  public static final OpDef DMM = product(OpDef.builder("op.dmm")
+      .summary("a product of two activations (attention)")
+      .description("""
+          Both operands change per inference, so neither can stay in an array: one is written
+          into arrays (or memory-mode buffers) before the other streams through. `kind` is
+          `matmul`.
+
+          ```mlir
+          %2 = "op.dmm"(%q, %kt) {groups = 1 : i64, input_bits = 8 : i64, input_bytes = 98304 : i64, intensity = 4.2e+01 : f64, k = 64 : i64, kind = "matmul", m = 1536 : i64, n = 128 : i64, output_bits = 32 : i64, output_bytes = 786432 : i64, weight_bits = 8 : i64, weight_bytes = 0 : i64, work = 12582912 : i64} : (tensor<12x128x64xf32>, tensor<12x64x128xf32>) -> tensor<12x128x128xf32>
+          ```"""))
+      .operand("lhs", TENSOR)
+      .operand("rhs", TENSOR)
+      .result("output", TENSOR)
+      .traits(Trait.PURE)
+      .verifier(OpDialect::verifyKind)
+      .build();
+
+  public static final OpDef VEC = demand(OpDef.builder("op.vec")
+      .summary("element-wise, pooling, normalization or softmax work on the vector unit")
+      .description("""
+          `kind` names the graph op (`relu`, `add`, `max_pool`, `softmax`, `layer_norm`, ...);
+          its attributes stay. `work` counts element operations.
+
+          ```mlir
+          %2 = "op.vec"(%0, %1) {input_bytes = 401408 : i64, intensity = 3.3e-01 : f64, kind = "add", output_bytes = 200704 : i64, work = 200704 : i64} : (tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
+          ```"""))
+      .variadicOperand("inputs", TENSOR)
+      .result("output", TENSOR)
+      .traits(Trait.PURE)
+      .verifier(OpDialect::verifyKind)
+      .build();
+
+  public static final OpDef MOVE = demand(OpDef.builder("op.move")
+      .summary("pure data movement (reshape, transpose, concat, slice, flatten)")
+      .description("""
+          No arithmetic: `work` is 0 for a view (reshape, flatten) and the bytes copied
+          otherwise.
+
+          ```mlir
+          %1 = "op.move"(%0) {input_bytes = 2048 : i64, intensity = 0.0 : f64, kind = "flatten", output_bytes = 2048 : i64, work = 0 : i64} : (tensor<1x512x1x1xf32>) -> tensor<1x512xf32>
+          ```"""))
+      .variadicOperand("inputs", TENSOR)
+      .result("output", TENSOR)
+      .traits(Trait.PURE)
+      .verifier(OpDialect::verifyKind)
+      .build();
+
+  public static final OpDef SEGMENT = OpDef.builder("op.segment")
+      .summary("the operators of one stage, resident on the chip together")
+      .description("""
+          One region of one block; its operators run concurrently, pipelined. The block ends in
+          `op.yield` of the values later stages use, which become the segment's results.
+
+          ```mlir
+          %0 = "op.segment"() ({
+            %1 = "op.mvm"(...) ...
+            "op.yield"(%1) : (tensor<1x64x56x56xf32>) -> ()
+          }) {index = 0 : i64} : () -> tensor<1x64x56x56xf32>
+          ```""")
+      .variadicResult("outputs", TENSOR)
+      .regions(1)
+      .optionalAttr("index", COUNT, "the stage's position in execution order")
+      .verifier((op, diag) -> {
+        Operation last = op.region(0).isEmpty() ? null : op.region(0).entryBlock().last();
+        if (last == null || !last.name().equals("op.yield")) {
+          diag.opError(op, "expects its body to end in 'op.yield'");
+          return;
+        }
+        if (!last.operandTypes().equals(op.resultTypes())) {
+          diag.opError(op, "yields " + last.numOperands() + " value(s) whose types differ from"
+              + " its " + op.numResults() + " result(s)");
+        }
+      })
+      .build();
+
+  public static final OpDef YIELD = OpDef.builder("op.yield")
+      .summary("ends an op.segment, naming its results")
+      .description("""
+          ```mlir
+          "op.yield"(%1) : (tensor<1x64x56x56xf32>) -> ()
+          ```""")
+      .variadicOperand("values", TENSOR)
+      .traits(Trait.PURE, Trait.TERMINATOR)
+      .build();
+
+  private static final List<OpDef> OPS = List.of(MVM, DMM, VEC, MOVE, SEGMENT, YIELD);
+
+  @Override
+  public String name() {
+    return "op";
+  }
+
+  @Override
+  public String summary() {
+    return "hardware-aware operators with their demand on the chip";
+  }
+
+  @Override
+  public List<OpDef> ops() {
+    return OPS;
+  }
+
+  /** The kind names a graph op whose shape rule accepts the operands and gives the result. */
+  private static void verifyKind(Operation op, DiagnosticEngine diag) {
+    String kind = ((Attribute.StringAttr) op.attr("kind")).value();
+    List<String> allowed = switch (op.name()) {
+      case "op.mvm" -> List.of("conv2d", "matmul", "gemm");
+      case "op.dmm" -> List.of("matmul");
+      case "op.move" -> List.of("reshape", "transpose", "concat", "slice", "flatten");
+      default -> null;
+    };
+    if (allowed != null && !allowed.contains(kind)) {
+      diag.opError(op, "kind '" + kind + "' is not one of '" + String.join("', '", allowed)
+          + "'");
+      return;
+    }
+    if (op.name().equals("op.vec") && (kind.equals("constant") || List.of("conv2d", "matmul",
+        "gemm", "reshape", "transpose", "concat", "slice", "flatten").contains(kind))) {
+      diag.opError(op, "kind '" + kind + "' is not vector work");
+      return;
+    }
+    Type inferred;
+    try {
+      inferred = GraphShapes.infer("graph." + kind, op.operandTypes(), op.attributes());
+    } catch (GraphShapes.ShapeException e) {
+      diag.opError(op, "as '" + kind + "': " + e.getMessage());
+      return;
+    }
+    if (!inferred.equals(op.result(0).type())) {
+      diag.opError(op, "result type '" + IrPrinter.typeToString(op.result(0).type())
+          + "' differs from the inferred type '" + IrPrinter.typeToString(inferred) + "'");
+    }
+  }
+}

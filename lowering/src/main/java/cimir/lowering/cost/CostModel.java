@@ -1,0 +1,92 @@
+package cimir.lowering.cost;
+
+import cimir.dialect.hw.HardwareModel;
+import java.util.List;
+
+/**
+ * Latency (cycles) and energy (pJ) of operators, stages and transitions on a chip. Two
+ * formulas where the papers differ ({@link CimflowCostModel}, {@link RooflineCostModel}); they
+ * share the minimal allocation, the energy model and the stage and transition rules.
+ */
+public interface CostModel {
+  /** Cycles for one inference of `d` on `a`. */
+  double latency(Demand d, Allocation a, HardwareModel hw);
+
+  /** The model's name, as options spell it (`cimflow`, `roofline`). */
+  String name();
+
+  /**
+   * The smallest allocation that holds the operator: per group, ceil(K / depth) x ceil(N /
+   * columns) arrays, depth and columns those of one macro; the cores those arrays fill. Vector
+   * work and moves hold no arrays.
+   */
+  static Allocation minimal(Demand d, HardwareModel hw) {
+    if (d.kind() != Demand.Kind.MVM) {
+      return new Allocation(0, 1, 0, d.kind() == Demand.Kind.DMM ? 1 : 0);
+    }
+    long arrays = arraysPerCopy(d, hw);
+    return new Allocation(arrays, 1, 0, ceilDiv(arrays, hw.core().macros()));
+  }
+
+  /** Arrays one copy of an MVM's weights needs. */
+  static long arraysPerCopy(Demand d, HardwareModel hw) {
+    HardwareModel.Macro m = hw.core().macro();
+    return d.groups() * ceilDiv(d.k(), m.reductionDepth()) * ceilDiv(d.n(), m.columns());
+  }
+
+  /**
+   * Energy of one inference: products at `macPj` per MAC (element operations at
+   * `vectorPjPerOp`), activations read and written once in local SRAM, plus the static power of
+   * the cores it occupies for its latency.
+   */
+  default double energy(Demand d, Allocation a, HardwareModel hw) {
+    HardwareModel.Energy e = hw.energy();
+    double compute = switch (d.kind()) {
+      case MVM, DMM -> d.work() * e.macPj();
+      case VEC -> d.work() * e.vectorPjPerOp();
+      case MOVE -> 0;
+    };
+    double sram = (d.inputBytes() + d.outputBytes() + (d.kind() == Demand.Kind.MOVE
+        ? d.work() : 0)) * e.localPjPerByte();
+    double seconds = latency(d, a, hw) * hw.nsPerCycle() * 1e-9;
+    double staticPj = e.staticMwPerCore() * 1e-3 * Math.max(1, a.cores()) * seconds * 1e12;
+    return compute + sram + staticPj;
+  }
+
+  /**
+   * A stage of operators pipelined over `batch` inferences: the slowest operator's time for
+   * the batch, plus fill and drain (one vector's time through every other operator:
+   * latency / M each).
+   */
+  default double stageLatency(List<Demand> ops, List<Allocation> allocs, long batch,
+      HardwareModel hw) {
+    double slowest = 0;
+    double fill = 0;
+    for (int i = 0; i < ops.size(); i++) {
+      double l = latency(ops.get(i), allocs.get(i), hw);
+      slowest = Math.max(slowest, l);
+      fill += l / Math.max(1, ops.get(i).m());
+    }
+    return slowest * batch + fill;
+  }
+
+  /**
+   * Entering a stage: loading `weightBytes` from global memory into arrays (each byte read
+   * from global memory and written into a macro), switching `switches` arrays between modes,
+   * and spilling (or fetching) `spillBytes` of live activations over the global memory port.
+   * Returns {cycles, pJ}.
+   */
+  static double[] transition(long weightBytes, long switches, long spillBytes,
+      HardwareModel hw) {
+    HardwareModel.Energy e = hw.energy();
+    double cycles = (double) (weightBytes + spillBytes) / hw.global().bytesPerCycle()
+        + (double) switches * hw.core().macro().switchCycles();
+    double pj = weightBytes * (e.globalPjPerByte() + e.weightWritePjPerByte())
+        + spillBytes * e.globalPjPerByte() + switches * e.switchPj();
+    return new double[] {cycles, pj};
+  }
+
+  static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+}
