@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -51,6 +52,8 @@ public final class CimInterp extends ToolCommand {
           + " pseudo-randomly as docs/int8.md says (default: 1)")
   int dataInputs;
 
+  @Mixin ArchOptions arch = new ArchOptions();
+
   @Option(names = "-o", paramLabel = "FILE", description = "output file (default: standard output)")
   String output;
 
@@ -65,6 +68,9 @@ public final class CimInterp extends ToolCommand {
 
   @Override
   public Integer call() throws IOException {
+    if (!arch.check("cim-interp", stderr)) {
+      return 1;
+    }
     Context ctx = Registrations.newContext();
     String text = SourceText.read(input, stdin, ctx.diagnostics());
     if (text == null) {
@@ -74,7 +80,8 @@ public final class CimInterp extends ToolCommand {
     String file = SourceText.displayName(input);
     ctx.sources().add(file, text);
     Operation module = IrParser.parse(ctx, file, text, 0);
-    if (module == null || !Verifier.verify(ctx, module)) {
+    if (module == null || !Verifier.verify(ctx, module) || !arch.apply(module,
+        ctx.diagnostics())) {
       ctx.diagnostics().flush(stderr);
       return 1;
     }

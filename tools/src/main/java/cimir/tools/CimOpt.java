@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -51,6 +52,8 @@ public final class CimOpt extends ToolCommand {
 
   @Option(names = "--pipeline", paramLabel = "NAME", description = "a named pipeline")
   String namedPipeline;
+
+  @Mixin ArchOptions arch = new ArchOptions();
 
   @Option(names = "--split-input-file", description = "process each '// -----' chunk separately")
   boolean splitInputFile;
@@ -128,6 +131,9 @@ public final class CimOpt extends ToolCommand {
         || passPipeline != null)) {
       stderr.println("cim-opt: error: give only one of --pass, --pass-pipeline and --pipeline");
       return 2;
+    }
+    if (!arch.check("cim-opt", stderr)) {
+      return 1;
     }
     Context probe = Registrations.newContext();
     String text = SourceText.read(input, stdin, probe.diagnostics());
@@ -223,7 +229,8 @@ public final class CimOpt extends ToolCommand {
       return null;
     }
     Operation module = IrParser.parse(ctx, file, text, lineOffset);
-    if (module == null || !Verifier.verify(ctx, module)) {
+    if (module == null || !Verifier.verify(ctx, module) || !arch.apply(module,
+        ctx.diagnostics())) {
       return null;
     }
     long parsed = System.nanoTime();

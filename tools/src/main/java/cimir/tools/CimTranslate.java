@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -48,6 +49,8 @@ public final class CimTranslate extends ToolCommand {
       description = "size of a symbolic input dimension, e.g. --dim batch=1 (repeatable)")
   Map<String, Long> dims = new LinkedHashMap<>();
 
+  @Mixin ArchOptions arch = new ArchOptions();
+
   @Option(names = "--mlir-print-debuginfo", description = "print locations (the ONNX node names)")
   boolean printDebugInfo;
 
@@ -71,6 +74,9 @@ public final class CimTranslate extends ToolCommand {
             + ": a dimension must be positive");
         return 2;
       }
+    }
+    if (!arch.check("cim-translate", stderr)) {
+      return 1;
     }
     String file = SourceText.displayName(input);
     byte[] bytes;
@@ -99,6 +105,10 @@ public final class CimTranslate extends ToolCommand {
       ctx.diagnostics().flush(stderr);
       stderr.println(file + ": error: the imported module does not verify (a cimir bug; please"
           + " report it with the model)");
+      return 1;
+    }
+    if (!arch.apply(module, ctx.diagnostics())) {
+      ctx.diagnostics().flush(stderr);
       return 1;
     }
     boolean ok = Tools.writeOutput(output, stdout, stderr, "cim-translate", out -> {

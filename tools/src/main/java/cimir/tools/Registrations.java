@@ -3,6 +3,7 @@ package cimir.tools;
 import cimir.dialect.builtin.BuiltinDialect;
 import cimir.dialect.func.FuncDialect;
 import cimir.dialect.graph.GraphDialect;
+import cimir.dialect.hw.HwDialect;
 import cimir.dialect.test.TestPasses;
 import cimir.ir.Context;
 import cimir.lowering.LoweringPasses;
@@ -20,6 +21,7 @@ public final class Registrations {
     ctx.register(new BuiltinDialect());
     ctx.register(new FuncDialect());
     ctx.register(new GraphDialect());
+    ctx.register(new HwDialect());
     ctx.register(new cimir.dialect.op.OpDialect());
     TestPasses.registerDialects(ctx);
     return ctx;
