@@ -1,6 +1,7 @@
 package cimir.lowering;
 
 import cimir.pass.PassRegistry;
+import cimir.lowering.graphtoop.GraphToOpPass;
 import cimir.transforms.canonicalize.CanonicalizePass;
 import cimir.transforms.quantize.QuantizePass;
 
@@ -11,5 +12,6 @@ public final class LoweringPasses {
   public static void registerPasses(PassRegistry registry) {
     registry.register(CanonicalizePass.INFO);
     registry.register(QuantizePass.INFO);
+    registry.register(GraphToOpPass.INFO);
   }
 }

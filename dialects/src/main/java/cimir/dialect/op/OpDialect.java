@@ -93,8 +93,9 @@ public final class OpDialect implements Dialect {
   public static final OpDef VEC = demand(OpDef.builder("op.vec")
       .summary("element-wise, pooling, normalization or softmax work on the vector unit")
       .description("""
-          `kind` names the graph op (`relu`, `add`, `max_pool`, `softmax`, `layer_norm`, ...);
-          its attributes stay. `work` counts element operations.
+          `kind` names the graph op (`relu`, `add`, `max_pool`, `softmax`, `layer_norm`, ...,
+          and a depthwise `conv2d` when the cost model keeps it off the arrays); its attributes
+          stay. `work` counts element operations (MACs of a depthwise convolution).
 
           ```mlir
           %2 = "op.vec"(%0, %1) {input_bytes = 401408 : i64, intensity = 3.3e-01 : f64, kind = "add", output_bytes = 200704 : i64, work = 200704 : i64} : (tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
@@ -189,9 +190,14 @@ public final class OpDialect implements Dialect {
           + "'");
       return;
     }
-    if (op.name().equals("op.vec") && (kind.equals("constant") || List.of("conv2d", "matmul",
-        "gemm", "reshape", "transpose", "concat", "slice", "flatten").contains(kind))) {
-      diag.opError(op, "kind '" + kind + "' is not vector work");
+    boolean depthwise = kind.equals("conv2d") && op.numOperands() > 1
+        && op.operand(1).type() instanceof Type.RankedTensorType w && w.shape().size() == 4
+        && w.shape().get(1) == 1;
+    if (op.name().equals("op.vec") && !depthwise && (kind.equals("constant")
+        || List.of("conv2d", "matmul", "gemm", "reshape", "transpose", "concat", "slice",
+            "flatten").contains(kind))) {
+      diag.opError(op, "kind '" + kind + "' is not vector work (of the products, only a"
+          + " depthwise conv2d is)");
       return;
     }
     Type inferred;
