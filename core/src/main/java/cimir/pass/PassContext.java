@@ -2,6 +2,7 @@ package cimir.pass;
 
 import cimir.diag.DiagnosticEngine;
 import cimir.ir.Context;
+import java.io.PrintStream;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -9,11 +10,18 @@ import java.util.TreeMap;
 public final class PassContext {
   private final Context context;
   private final Map<String, Long> statistics;
+  private final PrintStream reports;
   private boolean failed;
 
-  PassContext(Context context, Map<String, Long> statistics) {
+  PassContext(Context context, Map<String, Long> statistics, PrintStream reports) {
     this.context = context;
     this.statistics = statistics;
+    this.reports = reports;
+  }
+
+  /** Where analysis passes print their reports (the tool's standard error). */
+  public PrintStream reports() {
+    return reports;
   }
 
   public Context context() {

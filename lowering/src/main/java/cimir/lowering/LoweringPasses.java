@@ -1,6 +1,7 @@
 package cimir.lowering;
 
 import cimir.pass.PassRegistry;
+import cimir.lowering.cost.CostReportPass;
 import cimir.lowering.graphtoop.GraphToOpPass;
 import cimir.transforms.canonicalize.CanonicalizePass;
 import cimir.transforms.quantize.QuantizePass;
@@ -13,5 +14,6 @@ public final class LoweringPasses {
     registry.register(CanonicalizePass.INFO);
     registry.register(QuantizePass.INFO);
     registry.register(GraphToOpPass.INFO);
+    registry.register(CostReportPass.INFO);
   }
 }

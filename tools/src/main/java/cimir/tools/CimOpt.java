@@ -240,7 +240,7 @@ public final class CimOpt extends ToolCommand {
     }
     IrPrinter.Options printOptions = new IrPrinter.Options(printGeneric, printDebugInfo);
     boolean ok = pm.run(module, new PassManager.Instrumentation(!noVerifyEach,
-        printIrAfterAll ? stderr : null, printOptions));
+        printIrAfterAll ? stderr : null, printOptions, stderr));
     if (passStatistics) {
       pm.printStatistics(stderr);
     }
