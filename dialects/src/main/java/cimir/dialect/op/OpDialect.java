@@ -102,6 +102,7 @@ public final class OpDialect implements Dialect {
           ```"""))
       .variadicOperand("inputs", TENSOR)
       .result("output", TENSOR)
+      .optionalAttr("weight_bytes", COUNT, "bytes of weights (a depthwise convolution's)")
       .traits(Trait.PURE)
       .verifier(OpDialect::verifyKind)
       .build();

@@ -140,6 +140,8 @@ public record Demand(Kind kind, String op, long k, long n, long m, long groups, 
           .with("input_bits", GraphAttrs.i64(inputBits))
           .with("output_bits", GraphAttrs.i64(outputBits))
           .with("weight_bytes", GraphAttrs.i64(weightBytes));
+    } else if (weightBytes > 0) {
+      d = d.with("weight_bytes", GraphAttrs.i64(weightBytes)); // a depthwise convolution's
     }
     return d;
   }
