@@ -15,6 +15,15 @@ public interface CostModel {
   /** The model's name, as options spell it (`cimflow`, `roofline`). */
   String name();
 
+  /** The `cost-model` option of passes that use one. */
+  cimir.pass.PassOption OPTION = cimir.pass.PassOption.choice("cost-model", "cimflow",
+      "the cost formulas", "cimflow", "roofline");
+
+  /** The model called `name` (`cimflow` or `roofline`). */
+  static CostModel byName(String name) {
+    return name.equals("roofline") ? new RooflineCostModel() : new CimflowCostModel();
+  }
+
   /**
    * The smallest allocation that holds the operator: per group, ceil(K / depth) x ceil(N /
    * columns) arrays, depth and columns those of one macro; the cores those arrays fill. Vector
@@ -35,11 +44,10 @@ public interface CostModel {
   }
 
   /**
-   * Energy of one inference: products at `macPj` per MAC (element operations at
-   * `vectorPjPerOp`), activations read and written once in local SRAM, plus the static power of
-   * the cores it occupies for its latency.
+   * Dynamic energy of one inference: products at `macPj` per MAC (element operations at
+   * `vectorPjPerOp`), activations read and written once in local SRAM.
    */
-  default double energy(Demand d, Allocation a, HardwareModel hw) {
+  static double dynamicEnergy(Demand d, HardwareModel hw) {
     HardwareModel.Energy e = hw.energy();
     double compute = switch (d.kind()) {
       case MVM, DMM -> d.work() * e.macPj();
@@ -48,9 +56,36 @@ public interface CostModel {
     };
     double sram = (d.inputBytes() + d.outputBytes() + (d.kind() == Demand.Kind.MOVE
         ? d.work() : 0)) * e.localPjPerByte();
-    double seconds = latency(d, a, hw) * hw.nsPerCycle() * 1e-9;
-    double staticPj = e.staticMwPerCore() * 1e-3 * Math.max(1, a.cores()) * seconds * 1e12;
-    return compute + sram + staticPj;
+    return compute + sram;
+  }
+
+  /** Static energy of `cores` cores (at least one) over `cycles`. */
+  static double staticEnergy(long cores, double cycles, HardwareModel hw) {
+    double seconds = cycles * hw.nsPerCycle() * 1e-9;
+    return hw.energy().staticMwPerCore() * 1e-3 * Math.max(1, cores) * seconds * 1e12;
+  }
+
+  /**
+   * Energy of one inference on `a`: the dynamic energy plus the static power of the cores it
+   * occupies for its latency.
+   */
+  default double energy(Demand d, Allocation a, HardwareModel hw) {
+    return dynamicEnergy(d, hw) + staticEnergy(a.cores(), latency(d, a, hw), hw);
+  }
+
+  /**
+   * Energy of a stage over `batch` inferences: every operator's dynamic energy per inference,
+   * plus the static power of all the stage's cores over the stage's latency.
+   */
+  default double stageEnergy(List<Demand> ops, List<Allocation> allocs, long batch,
+      HardwareModel hw) {
+    double dynamic = 0;
+    long cores = 0;
+    for (int i = 0; i < ops.size(); i++) {
+      dynamic += dynamicEnergy(ops.get(i), hw) * batch;
+      cores += allocs.get(i).cores();
+    }
+    return dynamic + staticEnergy(cores, stageLatency(ops, allocs, batch, hw), hw);
   }
 
   /**

@@ -11,7 +11,6 @@ import cimir.lowering.graphtoop.Hardware;
 import cimir.pass.Pass;
 import cimir.pass.PassContext;
 import cimir.pass.PassInfo;
-import cimir.pass.PassOption;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +29,7 @@ public final class CostReportPass implements Pass {
 
   public static final PassInfo INFO = new PassInfo("cost-report",
       "print each operator's demand, minimal arrays, latency and energy, and the lower bound",
-      List.of(PassOption.choice("cost-model", "cimflow", "the formulas", "cimflow",
-              "roofline"),
-          PassOption.string("arch", "cimflow",
-              "the chip (a preset) when the module has no hw.arch attribute"),
-          PassOption.count("data-inputs", 1,
-              "leading function arguments that are the network's inputs; the others are"
-                  + " weights")),
+      List.of(CostModel.OPTION, Hardware.ARCH_OPTION, Hardware.DATA_INPUTS_OPTION),
       o -> new CostReportPass(new Options(o.getString("cost-model"), o.getString("arch"),
           (int) o.getInt("data-inputs"))));
 
@@ -53,8 +46,7 @@ public final class CostReportPass implements Pass {
       ctx.fail();
       return;
     }
-    CostModel cost = options.costModel().equals("roofline") ? new RooflineCostModel()
-        : new CimflowCostModel();
+    CostModel cost = CostModel.byName(options.costModel());
     PrintStream out = ctx.reports();
     for (Operation op : module.region(0).entryBlock()) {
       if (op.name().equals("func.func") && !new FuncOp(op).isDeclaration()) {

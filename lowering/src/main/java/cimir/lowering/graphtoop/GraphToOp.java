@@ -270,35 +270,33 @@ final class GraphToOp implements ConversionPattern {
       return rewriter.create("graph.constant", List.of(), List.of(t),
           DictionaryAttr.EMPTY.with("value", sliced.toAttr()), loc).result(0);
     }
-    Operation probe = Operation.create("graph.slice", null, List.of(v), List.of(t), attrs, null,
-        List.of(), 0, loc);
-    Demand d = Demand.of(probe, false, 8);
-    probe.dropAllReferences();
-    stats.move++;
-    return rewriter.create("op.move", List.of(v), List.of(t), d.toAttributes(attrs), loc)
-        .result(0);
+    return derived(rewriter, "op.move", "slice", List.of(v), attrs, loc);
   }
 
   private Value vector(ConversionRewriter rewriter, String kind, List<Value> ins,
       DictionaryAttr attrs, Location loc) {
-    Type t = GraphShapes.infer("graph." + kind, ins.stream().map(Value::type).toList(), attrs);
-    Operation probe = Operation.create("graph." + kind, null, ins, List.of(t), attrs, null,
-        List.of(), 0, loc);
-    Demand d = Demand.of(probe, false, 8);
-    probe.dropAllReferences();
-    stats.vec++;
-    return rewriter.create("op.vec", ins, List.of(t), d.toAttributes(attrs), loc).result(0);
+    return derived(rewriter, "op.vec", kind, ins, attrs, loc);
   }
 
   private Value move(ConversionRewriter rewriter, String kind, List<Value> ins,
+      DictionaryAttr attrs, Location loc) {
+    return derived(rewriter, "op.move", kind, ins, attrs, loc);
+  }
+
+  /** An `op.vec` or `op.move` of `kind` the split introduces, typed and with its demand. */
+  private Value derived(ConversionRewriter rewriter, String name, String kind, List<Value> ins,
       DictionaryAttr attrs, Location loc) {
     Type t = GraphShapes.infer("graph." + kind, ins.stream().map(Value::type).toList(), attrs);
     Operation probe = Operation.create("graph." + kind, null, ins, List.of(t), attrs, null,
         List.of(), 0, loc);
     Demand d = Demand.of(probe, false, 8);
     probe.dropAllReferences();
-    stats.move++;
-    return rewriter.create("op.move", ins, List.of(t), d.toAttributes(attrs), loc).result(0);
+    if (name.equals("op.vec")) {
+      stats.vec++;
+    } else {
+      stats.move++;
+    }
+    return rewriter.create(name, ins, List.of(t), d.toAttributes(attrs), loc).result(0);
   }
 
   private static Value emit(ConversionRewriter rewriter, String name, List<Value> operands,

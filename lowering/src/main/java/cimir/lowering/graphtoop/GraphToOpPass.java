@@ -4,13 +4,10 @@ import cimir.dialect.graph.GraphDialect;
 import cimir.dialect.hw.HardwareModel;
 import cimir.ir.OpDef;
 import cimir.ir.Operation;
-import cimir.lowering.cost.CimflowCostModel;
 import cimir.lowering.cost.CostModel;
-import cimir.lowering.cost.RooflineCostModel;
 import cimir.pass.Pass;
 import cimir.pass.PassContext;
 import cimir.pass.PassInfo;
-import cimir.pass.PassOption;
 import cimir.rewrite.ConversionPattern;
 import cimir.rewrite.ConversionTarget;
 import cimir.rewrite.DialectConversion;
@@ -30,13 +27,7 @@ public final class GraphToOpPass implements Pass {
   public static final PassInfo INFO = new PassInfo("graph-to-op",
       "convert graph ops to op-dialect operators with their demand, splitting what does not"
           + " fit the chip",
-      List.of(PassOption.string("arch", "cimflow",
-              "the chip (a preset) when the module has no hw.arch attribute"),
-          PassOption.choice("cost-model", "cimflow",
-              "the formulas deciding depthwise convolutions", "cimflow", "roofline"),
-          PassOption.count("data-inputs", 1,
-              "leading function arguments that are the network's inputs; the others are"
-                  + " weights")),
+      List.of(Hardware.ARCH_OPTION, CostModel.OPTION, Hardware.DATA_INPUTS_OPTION),
       o -> new GraphToOpPass(new Options(o.getString("arch"), o.getString("cost-model"),
           (int) o.getInt("data-inputs"))));
 
@@ -53,8 +44,7 @@ public final class GraphToOpPass implements Pass {
       ctx.fail();
       return;
     }
-    CostModel cost = options.costModel().equals("roofline") ? new RooflineCostModel()
-        : new CimflowCostModel();
+    CostModel cost = CostModel.byName(options.costModel());
     GraphToOp.Stats stats = new GraphToOp.Stats();
     List<ConversionPattern> patterns = new ArrayList<>();
     for (OpDef def : new GraphDialect().ops()) {

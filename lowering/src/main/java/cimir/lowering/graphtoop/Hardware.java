@@ -5,10 +5,19 @@ import cimir.dialect.hw.HwArch;
 import cimir.dialect.hw.HwException;
 import cimir.ir.Operation;
 import cimir.pass.PassContext;
+import cimir.pass.PassOption;
 
 /** The chip a pass compiles for: the module's `hw.arch`, else a preset named by an option. */
 public final class Hardware {
   private Hardware() {}
+
+  /** The `arch` option of passes that need a chip. */
+  public static final PassOption ARCH_OPTION = PassOption.string("arch", "cimflow",
+      "the chip (a preset) when the module has no hw.arch attribute");
+
+  /** The `data-inputs` option: which function arguments are inputs, which weights. */
+  public static final PassOption DATA_INPUTS_OPTION = PassOption.count("data-inputs", 1,
+      "leading function arguments that are the network's inputs; the others are weights");
 
   /** The model, or null after a diagnostic. */
   public static HardwareModel of(Operation module, String fallback, PassContext ctx) {

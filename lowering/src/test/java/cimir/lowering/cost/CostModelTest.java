@@ -155,6 +155,10 @@ class CostModelTest {
     Demand b = new Demand(Demand.Kind.MVM, "conv2d", 1, 1, 4, 1, 8, 8, 32, 0, 0, 0, 40);
     Allocation one = new Allocation(1, 1, 0, 1);
     assertEquals(820, fixed.stageLatency(List.of(a, b), List.of(one, one), 8, CIMFLOW), 1e-9);
+    // its energy: no bytes, so dynamic = 8 x (100 + 40) MACs x 0.89 = 996.8 pJ, plus the
+    // static power of the 2 cores, 2 x 2.5 mW over 820 cycles x 2 ns = 8200 pJ: 9196.8 pJ
+    assertEquals(9196.8, fixed.stageEnergy(List.of(a, b), List.of(one, one), 8, CIMFLOW),
+        1e-6);
     // entering a stage: 6400 weight bytes and 640 spilled bytes at 64 B/cycle = 110 cycles,
     // plus 3 switches of 1 cycle; energy 6400 x 0.70 = 4480 pJ (global memory costs 0 here)
     double[] t = CostModel.transition(6400, 3, 640, CIMFLOW);
