@@ -146,8 +146,8 @@ final class Int8 {
     long hi = a.i64("max", 127);
     long[] x = in.get(0).ints();
     long[] z = in.get(1).ints();
-    int[] xi = Kernels.offsets(shape, 0, Kernels.broadcastStrides(in.get(0).shape(), shape));
-    int[] zi = Kernels.offsets(shape, 0, Kernels.broadcastStrides(in.get(1).shape(), shape));
+    int[] xi = Tensor.offsets(shape, 0, Tensor.broadcastStrides(in.get(0).shape(), shape));
+    int[] zi = Tensor.offsets(shape, 0, Tensor.broadcastStrides(in.get(1).shape(), shape));
     long[] y = new long[xi.length];
     for (int i = 0; i < y.length; i++) {
       y[i] = clamp(roundShift(f.apply(x[xi[i]], z[zi[i]]), s), lo, hi);
@@ -238,8 +238,8 @@ final class Int8 {
     long[] aBatch = Arrays.copyOf(a2, a2.length - 2);
     long[] bBatch = Arrays.copyOf(b2, b2.length - 2);
     long[] batch = GraphShapes.broadcast(aBatch, bBatch);
-    int[] aMat = Kernels.offsets(batch, 0, Kernels.broadcastStrides(aBatch, batch));
-    int[] bMat = Kernels.offsets(batch, 0, Kernels.broadcastStrides(bBatch, batch));
+    int[] aMat = Tensor.offsets(batch, 0, Tensor.broadcastStrides(aBatch, batch));
+    int[] bMat = Tensor.offsets(batch, 0, Tensor.broadcastStrides(bBatch, batch));
     int[] a = toInts(ta.ints());
     int[] b = toInts(tb.ints());
     long[] out = new long[Math.toIntExact(Tensor.size(os))];
@@ -283,7 +283,7 @@ final class Int8 {
     Tensor p = matmul(x, y, os);
     if (in.size() > 2) {
       long[] c = in.get(2).ints();
-      int[] ci = Kernels.offsets(os, 0, Kernels.broadcastStrides(in.get(2).shape(), os));
+      int[] ci = Tensor.offsets(os, 0, Tensor.broadcastStrides(in.get(2).shape(), os));
       long[] v = p.ints();
       for (int i = 0; i < v.length; i++) {
         v[i] = (int) (v[i] + c[ci[i]]);

@@ -129,6 +129,29 @@ public final class Interpreter {
     return GraphDialect.FUSABLE.contains(op.name()) ? fusedActivation(op, a, out) : out;
   }
 
+  /**
+   * Applies the graph op `def` with `attrs` to `operands` without any IR around them: the op
+   * is built detached, typed by shape inference, evaluated and dropped. For folding at compile
+   * time (slices of constant weights, tables of element-wise functions).
+   */
+  public static Tensor apply(OpDef def, Attribute.DictionaryAttr attrs, List<Tensor> operands) {
+    Block scratch = new Block();
+    List<Value> args = new ArrayList<>();
+    List<Type> types = new ArrayList<>();
+    for (Tensor t : operands) {
+      args.add(scratch.addArgument(t.type(), cimir.ir.Location.Unknown.INSTANCE));
+      types.add(t.type());
+    }
+    Type result = GraphShapes.infer(def.name(), types, attrs);
+    Operation op = Operation.create(def.name(), def, args, List.of(result), attrs, null,
+        List.of(), 0, cimir.ir.Location.Unknown.INSTANCE);
+    try {
+      return evaluate(op, operands);
+    } finally {
+      op.dropAllReferences();
+    }
+  }
+
   /** The value of a checked op other than a constant, of result shape `shape`. */
   private static Tensor compute(Operation op, List<Tensor> in, GraphAttrs a, long[] shape) {
     return switch (op.name()) {
@@ -297,7 +320,7 @@ public final class Interpreter {
     int[] cIdx = null;
     if (in.size() > 2) {
       c = in.get(2).floats();
-      cIdx = Kernels.offsets(shape, 0, Kernels.broadcastStrides(in.get(2).shape(), shape));
+      cIdx = Tensor.offsets(shape, 0, Tensor.broadcastStrides(in.get(2).shape(), shape));
     }
     return floats(shape, Kernels.gemm(av, bv, rows, depth, cols, a.f("alpha", 1),
         c, cIdx, a.f("beta", 1)));
@@ -356,8 +379,8 @@ public final class Interpreter {
   private static Tensor binary(List<Tensor> in, long[] shape, DoubleBinaryOperator f) {
     float[] x = in.get(0).floats();
     float[] y = in.get(1).floats();
-    int[] xi = Kernels.offsets(shape, 0, Kernels.broadcastStrides(in.get(0).shape(), shape));
-    int[] yi = Kernels.offsets(shape, 0, Kernels.broadcastStrides(in.get(1).shape(), shape));
+    int[] xi = Tensor.offsets(shape, 0, Tensor.broadcastStrides(in.get(0).shape(), shape));
+    int[] yi = Tensor.offsets(shape, 0, Tensor.broadcastStrides(in.get(1).shape(), shape));
     float[] out = new float[xi.length];
     for (int i = 0; i < out.length; i++) {
       out[i] = (float) f.applyAsDouble(x[xi[i]], y[yi[i]]);
@@ -433,11 +456,11 @@ public final class Interpreter {
     double eps = a.f("epsilon", 1e-5f);
     float[] x = in.get(0).floats();
     float[] scale = in.get(1).floats();
-    int[] si = Kernels.offsets(normalized, 0,
-        Kernels.broadcastStrides(in.get(1).shape(), normalized));
+    int[] si = Tensor.offsets(normalized, 0,
+        Tensor.broadcastStrides(in.get(1).shape(), normalized));
     float[] bias = in.size() > 2 ? in.get(2).floats() : null;
-    int[] bi = bias == null ? null : Kernels.offsets(normalized, 0,
-        Kernels.broadcastStrides(in.get(2).shape(), normalized));
+    int[] bi = bias == null ? null : Tensor.offsets(normalized, 0,
+        Tensor.broadcastStrides(in.get(2).shape(), normalized));
     float[] y = new float[x.length];
     for (int r = 0; r < rows; r++) {
       int base = r * d;
@@ -509,7 +532,7 @@ public final class Interpreter {
         acc *= s[d];
       }
     }
-    int[] target = Kernels.offsets(s, 0, strides);
+    int[] target = Tensor.offsets(s, 0, strides);
     float[] x = t.floats();
     double[] sums = new double[(int) Tensor.size(shape)];
     for (int i = 0; i < x.length; i++) {
@@ -547,7 +570,7 @@ public final class Interpreter {
     for (int i = 0; i < rank; i++) {
       strides[i] = in[perm == null ? rank - 1 - i : (int) perm[i]];
     }
-    return gather(t, shape, Kernels.offsets(shape, 0, strides));
+    return t.gather(shape, Tensor.offsets(shape, 0, strides));
   }
 
   /** ONNX Slice: per axis the clamped start and step of {@link GraphShapes#sliceRange}. */
@@ -569,24 +592,7 @@ public final class Interpreter {
       }
       strides[ax] = step * in[ax];
     }
-    return gather(t, shape, Kernels.offsets(shape, base, strides));
-  }
-
-  private static Tensor gather(Tensor t, long[] shape, int[] offsets) {
-    if (t.isFloat()) {
-      float[] x = t.floats();
-      float[] y = new float[offsets.length];
-      for (int i = 0; i < y.length; i++) {
-        y[i] = x[offsets[i]];
-      }
-      return floats(shape, y);
-    }
-    long[] x = t.ints();
-    long[] y = new long[offsets.length];
-    for (int i = 0; i < y.length; i++) {
-      y[i] = x[offsets[i]];
-    }
-    return Tensor.ofInts((Type.IntegerType) t.elementType(), shape, y);
+    return t.gather(shape, Tensor.offsets(shape, base, strides));
   }
 
   /** Copies each operand's block of `dim(axis) * inner` elements per outer index. */

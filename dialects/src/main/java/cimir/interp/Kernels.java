@@ -114,8 +114,8 @@ final class Kernels {
     long[] aBatch = Arrays.copyOf(a2, a2.length - 2);
     long[] bBatch = Arrays.copyOf(b2, b2.length - 2);
     long[] batch = GraphShapes.broadcast(aBatch, bBatch);
-    int[] aMat = offsets(batch, 0, broadcastStrides(aBatch, batch));
-    int[] bMat = offsets(batch, 0, broadcastStrides(bBatch, batch));
+    int[] aMat = Tensor.offsets(batch, 0, Tensor.broadcastStrides(aBatch, batch));
+    int[] bMat = Tensor.offsets(batch, 0, Tensor.broadcastStrides(bBatch, batch));
     float[] out = new float[Math.toIntExact(Tensor.size(os))];
     int rowBlocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
     int colBlocks = (cols + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
@@ -269,43 +269,6 @@ final class Kernels {
         }
       }
     });
-    return out;
-  }
-
-  /**
-   * Per dimension of `to`, the stride of `from` (right-aligned, numpy broadcasting) or 0 where
-   * `from` is broadcast.
-   */
-  static long[] broadcastStrides(long[] from, long[] to) {
-    long[] fs = Tensor.strides(from);
-    long[] out = new long[to.length];
-    for (int d = 0; d < from.length; d++) {
-      out[d + to.length - from.length] = from[d] == 1 ? 0 : fs[d];
-    }
-    return out;
-  }
-
-  /**
-   * The flat offset `base + sum(i_d * strides[d])` of every index `i` of `shape`, in row-major
-   * order: the gather map of a broadcast, a transpose or a slice.
-   */
-  static int[] offsets(long[] shape, long base, long[] strides) {
-    int n = Math.toIntExact(Tensor.size(shape));
-    int rank = shape.length;
-    int[] out = new int[n];
-    long[] counter = new long[rank];
-    long off = base;
-    for (int i = 0; i < n; i++) {
-      out[i] = (int) off;
-      for (int d = rank - 1; d >= 0; d--) {
-        off += strides[d];
-        if (++counter[d] < shape[d]) {
-          break;
-        }
-        off -= strides[d] * counter[d];
-        counter[d] = 0;
-      }
-    }
     return out;
   }
 }

@@ -108,6 +108,15 @@ public final class ModelInputs {
     long[] shape = w.shape();
     int axis = a.get("graph.axis") instanceof Attribute.IntegerAttr ax
         ? GraphShapes.axis(ax.value().longValue(), shape.length, "graph.axis") : 0;
+    return quantize(w, scale, axis, type);
+  }
+
+  /**
+   * clamp(rint(w / scale[c])) with one scale, or one per channel c along `axis`; the clamp is
+   * [-127, 127] for i8 (symmetric weights) and the i32 range otherwise.
+   */
+  public static Tensor quantize(Tensor w, float[] scale, int axis, Type.IntegerType type) {
+    long[] shape = w.shape();
     int channels = scale.length == 1 ? 1 : (int) shape[axis];
     int inner = channels == 1 ? 1
         : (int) Tensor.size(java.util.Arrays.copyOfRange(shape, axis + 1, shape.length));

@@ -131,6 +131,59 @@ public final class Tensor {
     return s;
   }
 
+  /**
+   * Per dimension of `to`, the stride of `from` (right-aligned, numpy broadcasting) or 0 where
+   * `from` is broadcast.
+   */
+  public static long[] broadcastStrides(long[] from, long[] to) {
+    long[] fs = strides(from);
+    long[] out = new long[to.length];
+    for (int d = 0; d < from.length; d++) {
+      out[d + to.length - from.length] = from[d] == 1 ? 0 : fs[d];
+    }
+    return out;
+  }
+
+  /**
+   * The flat offset `base + sum(i_d * strides[d])` of every index `i` of `shape`, in row-major
+   * order: the gather map of a broadcast, a transpose or a slice.
+   */
+  public static int[] offsets(long[] shape, long base, long[] strides) {
+    int n = Math.toIntExact(size(shape));
+    int rank = shape.length;
+    int[] out = new int[n];
+    long[] counter = new long[rank];
+    long off = base;
+    for (int i = 0; i < n; i++) {
+      out[i] = (int) off;
+      for (int d = rank - 1; d >= 0; d--) {
+        off += strides[d];
+        if (++counter[d] < shape[d]) {
+          break;
+        }
+        off -= strides[d] * counter[d];
+        counter[d] = 0;
+      }
+    }
+    return out;
+  }
+
+  /** The elements at `offsets` (row-major indices into this tensor), in the shape `shape`. */
+  public Tensor gather(long[] shape, int[] offsets) {
+    if (isFloat()) {
+      float[] y = new float[offsets.length];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = floats[offsets[i]];
+      }
+      return ofFloats(shape, y);
+    }
+    long[] y = new long[offsets.length];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = ints[offsets[i]];
+    }
+    return ofInts((Type.IntegerType) elementType, shape, y);
+  }
+
   /** The same data in another shape of equal size. */
   public Tensor reshape(long[] newShape) {
     checkSize(newShape, size());

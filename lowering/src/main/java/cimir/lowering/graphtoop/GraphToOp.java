@@ -7,7 +7,6 @@ import cimir.interp.Interpreter;
 import cimir.interp.Tensor;
 import cimir.ir.Attribute;
 import cimir.ir.Attribute.DictionaryAttr;
-import cimir.ir.Block;
 import cimir.ir.BlockArgument;
 import cimir.ir.Location;
 import cimir.ir.Operation;
@@ -260,13 +259,8 @@ final class GraphToOp implements ConversionPattern {
     Type t = GraphShapes.infer("graph.slice", List.of(v.type()), attrs);
     Operation def = v.definingOp();
     if (def != null && def.name().equals("graph.constant")) {
-      Block scratch = new Block();
-      Operation probe = Operation.create("graph.slice", rewriter.context().lookupOp(
-          "graph.slice"), List.of(scratch.addArgument(v.type(), loc)), List.of(t), attrs, null,
-          List.of(), 0, loc);
-      Tensor sliced = Interpreter.evaluate(probe, List.of(Tensor.fromAttr(
-          (Attribute.DenseElementsAttr) def.attr("value"))));
-      probe.dropAllReferences();
+      Tensor sliced = Interpreter.apply(rewriter.context().lookupOp("graph.slice"), attrs,
+          List.of(Tensor.fromAttr((Attribute.DenseElementsAttr) def.attr("value"))));
       return rewriter.create("graph.constant", List.of(), List.of(t),
           DictionaryAttr.EMPTY.with("value", sliced.toAttr()), loc).result(0);
     }

@@ -227,20 +227,12 @@ final class OnnxFolder {
       count[ax] = r[2];
     }
     long[] strides = Tensor.strides(shape);
-    Builder b = new Builder(x.elementType(), count);
-    long total = Tensor.size(count);
-    long[] idx = new long[shape.length];
-    for (long k = 0; k < total; k++) {
-      long off = 0;
-      for (int d = 0; d < shape.length; d++) {
-        off += (begin[d] + idx[d] * step[d]) * strides[d];
-      }
-      b.add(x, (int) off);
-      for (int d = shape.length - 1; d >= 0 && ++idx[d] == count[d]; d--) {
-        idx[d] = 0;
-      }
+    long base = 0;
+    for (int d = 0; d < shape.length; d++) {
+      base += begin[d] * strides[d];
+      strides[d] *= step[d];
     }
-    return b.build();
+    return x.gather(count, Tensor.offsets(count, base, strides));
   }
 
   private static Tensor cast(Tensor x, int to) throws FoldException {
@@ -381,20 +373,10 @@ final class OnnxFolder {
       out[i] = shape[p];
       strides[i] = inStrides[p];
     }
-    Builder b = new Builder(x.elementType(), out);
-    long[] idx = new long[rank];
-    for (long k = 0, n = Tensor.size(out); k < n; k++) {
-      long off = 0;
-      for (int d = 0; d < rank; d++) {
-        off += idx[d] * strides[d];
-      }
-      b.add(x, (int) off);
-      for (int d = rank - 1; d >= 0 && ++idx[d] == out[d]; d--) {
-        idx[d] = 0;
-      }
-    }
-    return b.build();
+    return x.gather(out, Tensor.offsets(out, 0, strides));
   }
+
+
 
   private static Tensor flatten(Tensor x, long axisAttr) throws FoldException {
     long[] s = x.shape();
@@ -450,31 +432,17 @@ final class OnnxFolder {
     long total = Tensor.size(out);
     checkSize(total);
     int n = inputs.size();
-    long[][] strides = new long[n][];
+    int[][] offsets = new int[n][];
     for (int k = 0; k < n; k++) {
-      long[] s = inputs.get(k).shape();
-      long[] st = Tensor.strides(s);
-      strides[k] = new long[out.length];
-      for (int d = 0; d < s.length; d++) {
-        int od = d + out.length - s.length;
-        strides[k][od] = s[d] == 1 ? 0 : st[d];
-      }
+      offsets[k] = Tensor.offsets(out, 0, Tensor.broadcastStrides(inputs.get(k).shape(), out));
     }
     Builder b = new Builder(type, out);
-    long[] idx = new long[out.length];
     int[] at = new int[n];
-    for (long i = 0; i < total; i++) {
+    for (int i = 0; i < total; i++) {
       for (int k = 0; k < n; k++) {
-        long off = 0;
-        for (int d = 0; d < out.length; d++) {
-          off += idx[d] * strides[k][d];
-        }
-        at[k] = (int) off;
+        at[k] = offsets[k][i];
       }
       f.apply(b, at);
-      for (int d = out.length - 1; d >= 0 && ++idx[d] == out[d]; d--) {
-        idx[d] = 0;
-      }
     }
     return b.build();
   }

@@ -336,18 +336,7 @@ public final class QuantizePass implements Pass {
             .with("graph.scale", scaleTensor.toAttr()).with("graph.axis", GraphAttrs.i64(axis)));
         return w;
       }
-      long[] shape = f.shape();
-      int channels = sc.length == 1 ? 1 : (int) shape[axis];
-      int inner = channels == 1 ? 1
-          : (int) Tensor.size(java.util.Arrays.copyOfRange(shape, axis + 1, shape.length));
-      long lo = type.width() == 8 ? -127 : Integer.MIN_VALUE;
-      long hi = type.width() == 8 ? 127 : Integer.MAX_VALUE;
-      long[] q = new long[f.size()];
-      for (int i = 0; i < q.length; i++) {
-        int c = channels == 1 ? 0 : i / inner % channels;
-        q[i] = Math.max(lo, Math.min(hi, (long) Math.rint(f.floats()[i] / sc[c])));
-      }
-      Tensor t = Tensor.ofInts(type, shape, q);
+      Tensor t = ModelInputs.quantize(f, sc, axis, type);
       return emit("constant", List.of(), attrs("value", t.toAttr()), t.type());
     }
 
@@ -425,12 +414,8 @@ public final class QuantizePass implements Pass {
       for (int i = 0; i < 256; i++) {
         in[i] = (float) ((i - 128) * x.scale);
       }
-      Type.RankedTensorType row = new Type.RankedTensorType(List.of(256L), Type.FloatType.F32);
-      Block scratch = new Block();
-      Operation probe = Operation.create(op.name(), op.def(), List.of(scratch.addArgument(row,
-          op.location())), List.of(row), op.attributes(), null, List.of(), 0, op.location());
-      Tensor out = Interpreter.evaluate(probe, List.of(Tensor.ofFloats(new long[] {256}, in)));
-      probe.dropAllReferences();
+      Tensor out = Interpreter.apply(op.def(), op.attributes(),
+          List.of(Tensor.ofFloats(new long[] {256}, in)));
       long[] table = new long[256];
       for (int i = 0; i < 256; i++) {
         table[i] = Math.max(-128, Math.min(127, (long) Math.rint(out.floats()[i] / sy)));
