@@ -181,7 +181,7 @@ final class Int8 {
     int mg = m / group;
     int plane = oh * ow;
     long[] out = new long[n * m * plane];
-    java.util.stream.IntStream.range(0, n * m).parallel().forEach(t -> {
+    Kernels.forEach(n * m, (long) n * m * plane * cg * kh * kw, t -> {
       int batch = t / m;
       int oc = t % m;
       int g = oc / mg;
@@ -190,12 +190,12 @@ final class Int8 {
         int xPlane = (batch * c + g * cg + ic) * h * wi;
         for (int r = 0; r < kh; r++) {
           int hOff = r * (int) dil[0] - (int) pads[0];
-          int y0 = Math.max(0, -Math.floorDiv(hOff, sh));
-          int y1 = Math.min(oh, Math.floorDiv(h - 1 - hOff, sh) + 1);
+          int y0 = Kernels.firstOutput(hOff, sh);
+          int y1 = Kernels.endOutput(hOff, sh, h, oh);
           for (int s = 0; s < kw; s++) {
             int wOff = s * (int) dil[1] - (int) pads[1];
-            int x0 = Math.max(0, -Math.floorDiv(wOff, sw));
-            int x1 = Math.min(ow, Math.floorDiv(wi - 1 - wOff, sw) + 1);
+            int x0 = Kernels.firstOutput(wOff, sw);
+            int x1 = Kernels.endOutput(wOff, sw, wi, ow);
             int wv = w[((oc * cg + ic) * kh + r) * kw + s];
             if (wv == 0) {
               continue;
@@ -243,7 +243,7 @@ final class Int8 {
     int[] a = toInts(ta.ints());
     int[] b = toInts(tb.ints());
     long[] out = new long[Math.toIntExact(Tensor.size(os))];
-    java.util.stream.IntStream.range(0, aMat.length * rows).parallel().forEach(t -> {
+    Kernels.forEach(aMat.length * rows, (long) aMat.length * rows * depth * cols, t -> {
       int bi = t / rows;
       int i = t % rows;
       product(a, aMat[bi] * rows * depth + i * depth, b, bMat[bi] * depth * cols, out,

@@ -23,7 +23,7 @@ final class Kernels {
   private static final int ROW_BLOCK = 32;
 
   /** Runs `task` for 0 .. tasks-1, on the common pool when there is `work` enough. */
-  private static void forEach(int tasks, long work, IntConsumer task) {
+  static void forEach(int tasks, long work, IntConsumer task) {
     if (tasks > 1 && work >= PARALLEL_WORK) {
       IntStream.range(0, tasks).parallel().forEach(task);
     } else {
@@ -69,12 +69,12 @@ final class Kernels {
         for (int r = 0; r < kh; r++) {
           int hOff = r * dh - pt;
           // output rows whose tap lands inside the input: 0 <= y * sh + hOff < h
-          int y0 = Math.max(0, -Math.floorDiv(hOff, sh));
-          int y1 = Math.min(oh, Math.floorDiv(h - 1 - hOff, sh) + 1);
+          int y0 = firstOutput(hOff, sh);
+          int y1 = endOutput(hOff, sh, h, oh);
           for (int s = 0; s < kw; s++) {
             int wOff = s * dw - pl;
-            int x0 = Math.max(0, -Math.floorDiv(wOff, sw));
-            int x1 = Math.min(ow, Math.floorDiv(wi - 1 - wOff, sw) + 1);
+            int x0 = firstOutput(wOff, sw);
+            int x1 = endOutput(wOff, sw, wi, ow);
             double wv = w[((oc * cg + ic) * kh + r) * kw + s];
             for (int y = y0; y < y1; y++) {
               int in = xPlane + (y * sh + hOff) * wi + wOff;
@@ -99,6 +99,19 @@ final class Kernels {
       }
     });
     return out;
+  }
+
+  /**
+   * The first output position whose tap, at offset `off` from `position * stride`, lands inside
+   * the input (a convolution's padded taps are skipped this way).
+   */
+  static int firstOutput(int off, int stride) {
+    return Math.max(0, -Math.floorDiv(off, stride));
+  }
+
+  /** One past the last output position (of `out`) whose tap lands inside an input of `in`. */
+  static int endOutput(int off, int stride, int in, int out) {
+    return Math.min(out, Math.floorDiv(in - 1 - off, stride) + 1);
   }
 
   /**

@@ -3,7 +3,6 @@ package cimir.lowering.cost;
 import cimir.dialect.func.FuncOp;
 import cimir.dialect.graph.GraphShapes;
 import cimir.dialect.hw.HardwareModel;
-import cimir.ir.BlockArgument;
 import cimir.ir.Location;
 import cimir.ir.Operation;
 import cimir.ir.Value;
@@ -106,17 +105,10 @@ public final class CostReportPass implements Pass {
       return Demand.fromAttributes(op);
     }
     if (op.dialect().equals("graph") && !op.name().equals("graph.constant")) {
-      return Demand.of(op, isWeight(op.numOperands() > 1 ? op.operand(1) : null), 8);
+      return Demand.of(op, Demand.isWeight(op.numOperands() > 1 ? op.operand(1) : null,
+          options.dataInputs()), 8);
     }
     return null;
-  }
-
-  private boolean isWeight(Value v) {
-    if (v instanceof BlockArgument a) {
-      return a.index() >= options.dataInputs();
-    }
-    return v != null && v.definingOp() != null
-        && v.definingOp().name().equals("graph.constant");
   }
 
   private static String name(Operation op) {

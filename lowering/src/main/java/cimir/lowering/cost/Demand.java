@@ -28,6 +28,20 @@ public record Demand(Kind kind, String op, long k, long n, long m, long groups, 
   private static final Set<String> MOVES = Set.of("reshape", "transpose", "concat", "slice",
       "flatten");
 
+  /**
+   * Whether `v` is a weight: a `graph.constant`, or an argument of a function after its first
+   * `dataInputs` (the network's inputs; a model exported without weights takes them as
+   * arguments).
+   */
+  public static boolean isWeight(cimir.ir.Value v, int dataInputs) {
+    if (v instanceof cimir.ir.BlockArgument a) {
+      return a.owner().parentOp() != null && a.owner().parentOp().name().equals("func.func")
+          && a.index() >= dataInputs;
+    }
+    return v != null && v.definingOp() != null
+        && v.definingOp().name().equals("graph.constant");
+  }
+
   /** Work per byte moved (inputs, outputs and weights). */
   public double intensity() {
     long bytes = inputBytes + outputBytes + weightBytes;

@@ -7,7 +7,6 @@ import cimir.interp.Interpreter;
 import cimir.interp.Tensor;
 import cimir.ir.Attribute;
 import cimir.ir.Attribute.DictionaryAttr;
-import cimir.ir.BlockArgument;
 import cimir.ir.Location;
 import cimir.ir.Operation;
 import cimir.ir.Type;
@@ -92,17 +91,9 @@ final class GraphToOp implements ConversionPattern {
     return true;
   }
 
-  private boolean isWeight(Value v) {
-    if (v instanceof BlockArgument a) {
-      return a.owner().parentOp() != null && a.owner().parentOp().name().equals("func.func")
-          && a.index() >= dataInputs;
-    }
-    return v.definingOp() != null && v.definingOp().name().equals("graph.constant");
-  }
-
   private Value product(Operation op, String kind, List<Value> operands,
       ConversionRewriter rewriter) {
-    boolean weights = isWeight(op.operand(1));
+    boolean weights = Demand.isWeight(op.operand(1), dataInputs);
     Demand d = Demand.of(op, weights, 8);
     if (d.kind() == Demand.Kind.DMM) {
       stats.dmm++;
