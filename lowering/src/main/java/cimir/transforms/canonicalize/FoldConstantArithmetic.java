@@ -7,6 +7,7 @@ import cimir.ir.Operation;
 import cimir.ir.Value;
 import cimir.rewrite.PatternRewriter;
 import cimir.rewrite.RewritePattern;
+import cimir.rewrite.RootedPattern;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,14 +17,12 @@ import java.util.List;
  * reference interpreter (in double, rounded to f32 once: for +, -, *, / and sqrt the correctly
  * rounded f32 result).
  */
-final class FoldConstantArithmetic implements RewritePattern {
+final class FoldConstantArithmetic extends RootedPattern {
   /** Larger results stay as computations: folding them would only grow the IR. */
   static final int MAX_ELEMENTS = 4096;
 
-  private final String root;
-
   FoldConstantArithmetic(String root) {
-    this.root = root;
+    super(root);
   }
 
   /** One instance per foldable op. */
@@ -33,11 +32,6 @@ final class FoldConstantArithmetic implements RewritePattern {
       out.add(new FoldConstantArithmetic("graph." + op));
     }
     return out;
-  }
-
-  @Override
-  public String rootName() {
-    return root;
   }
 
   @Override

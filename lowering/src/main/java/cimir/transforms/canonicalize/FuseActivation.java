@@ -6,7 +6,7 @@ import cimir.ir.Location;
 import cimir.ir.Operation;
 import cimir.ir.Value;
 import cimir.rewrite.PatternRewriter;
-import cimir.rewrite.RewritePattern;
+import cimir.rewrite.RootedPattern;
 import java.util.List;
 
 /**
@@ -17,17 +17,10 @@ import java.util.List;
  * activation. A clip without bounds, and a producer with an integer result (int8 graphs clamp
  * in `graph.requantize`), are left alone.
  */
-final class FuseActivation implements RewritePattern {
-  private final String root;
-
+final class FuseActivation extends RootedPattern {
   /** `root` is `graph.relu` or `graph.clip`. */
   FuseActivation(String root) {
-    this.root = root;
-  }
-
-  @Override
-  public String rootName() {
-    return root;
+    super(root);
   }
 
   @Override

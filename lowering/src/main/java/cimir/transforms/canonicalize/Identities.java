@@ -7,6 +7,7 @@ import cimir.ir.Type;
 import cimir.ir.Value;
 import cimir.rewrite.PatternRewriter;
 import cimir.rewrite.RewritePattern;
+import cimir.rewrite.RootedPattern;
 import java.util.List;
 
 /**
@@ -28,16 +29,9 @@ final class Identities {
   }
 
   /** `reshape(x)` or `flatten(x)` whose result type is the type of x becomes x. */
-  static final class FoldNoOpReshape implements RewritePattern {
-    private final String root;
-
+  static final class FoldNoOpReshape extends RootedPattern {
     FoldNoOpReshape(String root) {
-      this.root = root;
-    }
-
-    @Override
-    public String rootName() {
-      return root;
+      super(root);
     }
 
     @Override
@@ -208,20 +202,14 @@ final class Identities {
    * x when the constant is all zeros or all ones and broadcasting it leaves x's type as it is.
    * An add carrying a fused activation stays.
    */
-  static final class FoldNeutralOperand implements RewritePattern {
-    private final String root;
+  static final class FoldNeutralOperand extends RootedPattern {
     private final double neutral;
     private final boolean commutative;
 
     FoldNeutralOperand(String root, double neutral, boolean commutative) {
-      this.root = root;
+      super(root);
       this.neutral = neutral;
       this.commutative = commutative;
-    }
-
-    @Override
-    public String rootName() {
-      return root;
     }
 
     @Override

@@ -5,7 +5,7 @@ import cimir.ir.Attribute.DictionaryAttr;
 import cimir.ir.Operation;
 import cimir.ir.Value;
 import cimir.rewrite.PatternRewriter;
-import cimir.rewrite.RewritePattern;
+import cimir.rewrite.RootedPattern;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,21 +28,14 @@ import java.util.List;
  * the pattern except the root must have a single use, every op must produce x's type (a float
  * tensor), and adds must carry no fused activation.
  */
-final class RecognizeGelu implements RewritePattern {
+final class RecognizeGelu extends RootedPattern {
   private static final double INV_SQRT2 = 1 / Math.sqrt(2);
   private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
   private static final double CUBIC = 0.044715;
 
-  private final String root;
-
   /** `root` is `graph.mul` or `graph.div` (for `x * h / 2`). */
   RecognizeGelu(String root) {
-    this.root = root;
-  }
-
-  @Override
-  public String rootName() {
-    return root;
+    super(root);
   }
 
   @Override

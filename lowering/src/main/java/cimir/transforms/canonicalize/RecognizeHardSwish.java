@@ -6,7 +6,7 @@ import cimir.ir.Attribute.DictionaryAttr;
 import cimir.ir.Operation;
 import cimir.ir.Value;
 import cimir.rewrite.PatternRewriter;
-import cimir.rewrite.RewritePattern;
+import cimir.rewrite.RootedPattern;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,17 +24,10 @@ import java.util.List;
  * into the add. Constants match with a relative tolerance of 1e-4 (the bound 0 exactly);
  * intermediates must have a single use and x's type (a float tensor), adds no other activation.
  */
-final class RecognizeHardSwish implements RewritePattern {
-  private final String root;
-
+final class RecognizeHardSwish extends RootedPattern {
   /** `root` is `graph.mul` or `graph.div` (for `x * clip(..) / 6`). */
   RecognizeHardSwish(String root) {
-    this.root = root;
-  }
-
-  @Override
-  public String rootName() {
-    return root;
+    super(root);
   }
 
   @Override
