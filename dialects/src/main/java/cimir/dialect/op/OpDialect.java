@@ -211,6 +211,80 @@ public final class OpDialect implements Dialect {
     if (!inferred.equals(op.result(0).type())) {
       diag.opError(op, "result type '" + IrPrinter.typeToString(op.result(0).type())
           + "' differs from the inferred type '" + IrPrinter.typeToString(inferred) + "'");
+      return;
     }
+    if (op.name().equals("op.mvm") || op.name().equals("op.dmm")) {
+      verifyProductDemand(op, kind, diag);
+    }
+  }
+
+  /**
+   * The product's K, N, M and groups agree with its operand shapes: for a convolution K = C/g x
+   * kH x kW, N = Cout/g, M = batch x output pixels; for a matrix product K and N from the
+   * operands (with gemm's transposes), M = outputs / N. A depthwise convolution packed
+   * diagonally (`packing = "diagonal"`) holds blocks of N channels: K = N kH kW and the groups
+   * cover the channels, N (groups - 1) < C <= N groups.
+   */
+  private static void verifyProductDemand(Operation op, String kind, DiagnosticEngine diag) {
+    for (String name : List.of("k", "n", "m", "groups")) {
+      if (!(op.attr(name) instanceof Attribute.IntegerAttr)) {
+        return; // the generic checks report it
+      }
+    }
+    long[] y = shape(op.result(0).type());
+    long[] w = shape(op.operand(1).type());
+    long k;
+    long n;
+    long m;
+    long groups;
+    boolean packed = op.attr("packing") instanceof Attribute.StringAttr p
+        && p.value().equals("diagonal");
+    if (kind.equals("conv2d")) {
+      long group = op.attr("group") instanceof Attribute.IntegerAttr g ? g.value().longValue()
+          : 1;
+      m = y[0] * y[2] * y[3];
+      if (packed) {
+        n = longAttr(op, "n");
+        groups = longAttr(op, "groups");
+        k = n * w[2] * w[3];
+        if (n * groups < w[0] || n * (groups - 1) >= w[0]) {
+          diag.opError(op, "packs " + w[0] + " channels into " + groups + " block(s) of " + n);
+          return;
+        }
+      } else {
+        k = w[1] * w[2] * w[3];
+        n = w[0] / group;
+        groups = group;
+      }
+    } else {
+      long[] x = shape(op.operand(0).type());
+      boolean ta = op.attr("transA") instanceof Attribute.IntegerAttr t && t.value().signum() != 0;
+      boolean tb = op.attr("transB") instanceof Attribute.IntegerAttr t && t.value().signum() != 0;
+      k = x.length == 1 ? x[0] : ta ? x[x.length - 2] : x[x.length - 1];
+      n = w.length == 1 ? 1 : tb ? w[w.length - 2] : w[w.length - 1];
+      long outputs = 1;
+      for (long d : y) {
+        outputs *= d;
+      }
+      m = outputs / n;
+      groups = 1;
+    }
+    long[] expected = {k, n, m, groups};
+    String[] names = {"k", "n", "m", "groups"};
+    for (int i = 0; i < names.length; i++) {
+      if (longAttr(op, names[i]) != expected[i]) {
+        diag.opError(op, "demand '" + names[i] + "' is " + longAttr(op, names[i])
+            + ", but the operand shapes give " + expected[i]);
+        return;
+      }
+    }
+  }
+
+  private static long longAttr(Operation op, String name) {
+    return ((Attribute.IntegerAttr) op.attr(name)).value().longValue();
+  }
+
+  private static long[] shape(Type t) {
+    return ((Type.RankedTensorType) t).shape().stream().mapToLong(Long::longValue).toArray();
   }
 }
