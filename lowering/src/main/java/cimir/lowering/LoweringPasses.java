@@ -5,15 +5,24 @@ import cimir.lowering.cost.CostReportPass;
 import cimir.lowering.graphtoop.GraphToOpPass;
 import cimir.transforms.canonicalize.CanonicalizePass;
 import cimir.transforms.quantize.QuantizePass;
+import cimir.transforms.segment.ModeAllocPass;
+import cimir.transforms.segment.SegmentPass;
 
 /** Registers the passes of the lowering module. */
 public final class LoweringPasses {
   private LoweringPasses() {}
+
+  /** The IR stages the lowering passes need or produce. */
+  public static java.util.List<cimir.pass.Stage> stages() {
+    return java.util.List.of(SegmentPass.SEGMENTED);
+  }
 
   public static void registerPasses(PassRegistry registry) {
     registry.register(CanonicalizePass.INFO);
     registry.register(QuantizePass.INFO);
     registry.register(GraphToOpPass.INFO);
     registry.register(CostReportPass.INFO);
+    registry.register(SegmentPass.INFO);
+    registry.register(ModeAllocPass.INFO);
   }
 }

@@ -40,6 +40,8 @@ public final class Registrations {
   }
 
   public static List<Stage> stages() {
-    return new ArrayList<>(TestPasses.stages());
+    List<Stage> all = new ArrayList<>(TestPasses.stages());
+    all.addAll(cimir.lowering.LoweringPasses.stages());
+    return all;
   }
 }

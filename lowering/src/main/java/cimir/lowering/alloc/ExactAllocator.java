@@ -159,6 +159,10 @@ public final class ExactAllocator {
     StageProblem.Chip chip = p.chip();
     double rate = it.work() / t;
     double perCopy = it.arraysPerCopy() * chip.arrayMacsPerCycle();
+    if (!p.duplicate()) {
+      long least = it.minCopies();
+      return it.work() == 0 || rate <= p.computeRate(i, least) * (1 + TOLERANCE) ? least : -1;
+    }
     return switch (it.use()) {
       case WEIGHTS -> it.work() == 0 ? 1 : Math.max(1, ceil(rate / perCopy));
       case ACTIVATIONS -> rate <= chip.lanes() * (1 + TOLERANCE) ? 0

@@ -24,8 +24,8 @@ import java.util.List;
  *          sum_i k_i <= P;  sum_i a_i u_i + sum_i y_i <= N = P M
  *   switches against the previous modes (M' arrays in memory mode, the rest compute):
  *          sw = max(0, sum y - M') + max(0, sum c - (N - M'))
- *   Lc = batch T + t_sw sw + sum_i l_i u_i          cycles (l_i: loading one copy)
- *   Ec = batch sum_i e_i + s max(1, sum k) batch T + e_sw sw + sum_i f_i u_i     pJ
+ *   Lc = batch T + t_sw sw + sum_i l_i u_i + L0     cycles (l_i: loading one copy)
+ *   Ec = batch sum_i e_i + s max(1, sum k) batch T + e_sw sw + sum_i f_i u_i + E0    pJ
  *   minimise Lc (latency), Ec (energy) or Ec Lc (edp)
  * </pre>
  *
@@ -35,9 +35,13 @@ import java.util.List;
  * @param batch inferences the stage runs
  * @param objective what to minimise
  * @param previousMemory M', arrays left in memory mode by the previous stage
+ * @param duplicate whether operators may take more than their fewest copies
+ * @param fixedCycles L0, cycles the stage costs whatever the allocation (spills)
+ * @param fixedPj E0, energy the stage costs whatever the allocation
  */
 public record StageProblem(List<Item> ops, List<int[]> edges, Chip chip, long batch,
-    Objective objective, long previousMemory) {
+    Objective objective, long previousMemory, boolean duplicate, double fixedCycles,
+    double fixedPj) {
 
   /** What to minimise. */
   public enum Objective { LATENCY, ENERGY, EDP }
@@ -180,6 +184,7 @@ public record StageProblem(List<Item> ops, List<int[]> edges, Chip chip, long ba
       long u = c.copies()[i];
       long y = c.buffers()[i];
       if (u < it.minCopies() || (u > 0 && !it.usesArrays()) || y < 0
+          || (!duplicate && u != it.minCopies())
           || (y > 0 && !chip.dualMode())) {
         feasible = false;
       }
@@ -200,10 +205,10 @@ public record StageProblem(List<Item> ops, List<int[]> edges, Chip chip, long ba
     }
     long switches = Math.max(0, memory - previousMemory)
         + Math.max(0, compute - (chip.arrays() - previousMemory));
-    double latencyCost = batch * period + chip.switchCycles() * switches + loads;
+    double latencyCost = batch * period + chip.switchCycles() * switches + loads + fixedCycles;
     double energyCost = batch * dynamic
         + chip.staticPjPerCoreCycle() * Math.max(1, cores) * batch * period
-        + chip.switchPj() * switches + loadPj;
+        + chip.switchPj() * switches + loadPj + fixedPj;
     double objective = switch (objective()) {
       case LATENCY -> latencyCost;
       case ENERGY -> energyCost;

@@ -360,6 +360,55 @@ public final class Mip implements AutoCloseable {
     }
   }
 
+  /**
+   * The constraint `lhs <= sum lin[k] x_k + sum quad[k] x_{q1[k]} x_{q2[k]} <= rhs`, through
+   * SCIP's nonlinear constraint handler (exact for nonconvex products too, by spatial branching
+   * on bounded variables).
+   */
+  public void addQuadratic(String name, Var[] linVars, double[] linCoefs, Var[] quadVars1,
+      Var[] quadVars2, double[] quadCoefs, double lhs, double rhs) {
+    requireModifiable();
+    if (linVars.length != linCoefs.length || quadVars1.length != quadVars2.length
+        || quadVars1.length != quadCoefs.length) {
+      throw new IllegalArgumentException("constraint '" + name + "' has mismatched terms");
+    }
+    PointerByReference ref = new PointerByReference();
+    ScipLibrary.check(api.SCIPcreateConsBasicQuadraticNonlinear(scip, ref, name,
+        linVars.length, linVars.length == 0 ? null : handles(name, linVars),
+        linCoefs.length == 0 ? null : linCoefs, quadVars1.length,
+        quadVars1.length == 0 ? null : handles(name, quadVars1),
+        quadVars2.length == 0 ? null : handles(name, quadVars2),
+        quadCoefs.length == 0 ? null : quadCoefs, toScip(lhs), toScip(rhs)),
+        "SCIPcreateConsBasicQuadraticNonlinear");
+    try {
+      ScipLibrary.check(api.SCIPaddCons(scip, ref.getValue()), "SCIPaddCons");
+    } finally {
+      ScipLibrary.check(api.SCIPreleaseCons(scip, ref), "SCIPreleaseCons");
+    }
+  }
+
+  /** Sets the objective coefficient of `var`. */
+  public void setObjective(Var var, double coef) {
+    requireModifiable();
+    if (var.owner != this || !finite(coef)) {
+      throw new IllegalArgumentException("bad objective coefficient " + coef + " of '"
+          + var.name + "'");
+    }
+    ScipLibrary.check(api.SCIPchgVarObj(scip, var.handle, coef), "SCIPchgVarObj");
+  }
+
+  private Pointer[] handles(String constraint, Var[] vars) {
+    Pointer[] out = new Pointer[vars.length];
+    for (int k = 0; k < vars.length; k++) {
+      if (vars[k].owner != this) {
+        throw new IllegalArgumentException("variable '" + vars[k].name + "' in constraint '"
+            + constraint + "' belongs to another Mip");
+      }
+      out[k] = vars[k].handle;
+    }
+    return out;
+  }
+
   /** {@link #addLinear(String, Var[], double[], double, double)} with the terms of a map. */
   public void addLinear(String name, Map<Var, Double> terms, double lhs, double rhs) {
     Var[] vs = new Var[terms.size()];

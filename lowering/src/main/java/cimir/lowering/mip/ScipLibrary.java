@@ -100,6 +100,12 @@ final class ScipLibrary {
 
     int SCIPreleaseVar(Pointer scip, PointerByReference var);
 
+    int SCIPcreateConsBasicQuadraticNonlinear(Pointer scip, PointerByReference cons,
+        String name, int nlinvars, Pointer[] linvars, double[] lincoefs, int nquadterms,
+        Pointer[] quadvars1, Pointer[] quadvars2, double[] quadcoefs, double lhs, double rhs);
+
+    int SCIPchgVarObj(Pointer scip, Pointer var, double newobj);
+
     int SCIPcreateConsBasicLinear(Pointer scip, PointerByReference cons, String name, int nvars,
         Pointer[] vars, double[] vals, double lhs, double rhs);
 

@@ -52,7 +52,7 @@ class ExactAllocatorTest {
     StageProblem p = new StageProblem(List.of(
         new StageProblem.Item("A", StageProblem.Use.WEIGHTS, 1, 100, 10, 0, 0, 0),
         new StageProblem.Item("B", StageProblem.Use.WEIGHTS, 2, 400, 10, 0, 0, 0)),
-        List.of(new int[] {0, 1}), chip, 1, StageProblem.Objective.LATENCY, 0);
+        List.of(new int[] {0, 1}), chip, 1, StageProblem.Objective.LATENCY, 0, true, 0, 0);
     Allocated a = ExactAllocator.solve(p).orElseThrow();
     assertEquals(100, a.objective(), 1e-9);
     assertEquals(1, a.choice().copies()[1]);

@@ -37,7 +37,8 @@ final class StageProblems {
         1 + rnd.nextInt(4), 1 + rnd.nextInt(8), 1 + rnd.nextInt(8), dualMode,
         rnd.nextInt(6), rnd.nextInt(40), rnd.nextDouble());
     long previous = rnd.nextInt((int) chip.arrays() + 1);
-    return new StageProblem(ops, edges, chip, 1 + rnd.nextInt(8), objective, previous);
+    return new StageProblem(ops, edges, chip, 1 + rnd.nextInt(8), objective, previous,
+        rnd.nextInt(5) != 0, rnd.nextInt(100), rnd.nextInt(100));
   }
 
   /** The best objective over every allocation (infinite when none fits). */
@@ -49,7 +50,7 @@ final class StageProblems {
     for (int i = 0; i < n; i++) {
       StageProblem.Item it = p.ops().get(i);
       lo[i] = it.minCopies();
-      hi[i] = it.usesArrays() ? arrays / it.arraysPerCopy() : it.minCopies();
+      hi[i] = it.usesArrays() && p.duplicate() ? arrays / it.arraysPerCopy() : it.minCopies();
       hi[n + i] = p.chip().dualMode() ? arrays : 0;
     }
     long[] x = lo.clone();

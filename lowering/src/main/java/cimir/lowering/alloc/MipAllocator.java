@@ -1,0 +1,281 @@
+package cimir.lowering.alloc;
+
+import cimir.lowering.mip.Mip;
+import cimir.lowering.mip.ScipUnavailableException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Solves a {@link StageProblem} with SCIP. The formulation, with z = 1/T the stage's
+ * throughput:
+ *
+ * <pre>
+ *   variables  u_i in Z, min_i <= u_i <= (duplicate ? N / a_i : min_i)     copies
+ *              y_i in Z, 0 <= y_i <= (dual mode ? N : 0)                   buffer arrays
+ *              k_i in Z, 0 <= k_i <= P                                     cores
+ *              z, T >= 0;  sw_mc, sw_cm >= 0
+ *   roofline   w_i z - a_i OP_cim u_i <= base_i        (base: 0 weights, lanes otherwise)
+ *              b_i z - D_cim (y_i + sum_{p in pred(i)} y_p) <= D_main
+ *              T z >= 1                                (T >= 1/z: convex)
+ *   cores      floor(M / a_i) k_i >= u_i  if a_i <= M, else k_i >= ceil(a_i / M) u_i
+ *              sum_i k_i <= P
+ *   arrays     sum_i a_i u_i + sum_i y_i <= N
+ *   switches   sw_cm >= sum_i y_i - M',  sw_mc >= sum_i a_i u_i - (N - M')
+ *   Lc = batch T + t_sw (sw_cm + sw_mc) + sum_i l_i u_i + L0
+ *   latency:   minimise Lc
+ *   energy:    K >= sum_i k_i, K >= 1, Q >= K T;  minimise
+ *              Ec = batch sum_i e_i + s batch Q + e_sw (sw_cm + sw_mc) + sum_i f_i u_i + E0
+ *   edp:       O >= Lc Ec;  minimise O
+ * </pre>
+ *
+ * The products T z, K T and Lc Ec are SCIP quadratic constraints (spatial branch and bound
+ * makes them exact). The returned figures are recomputed from the integer solution with
+ * {@link StageProblem#evaluate}.
+ */
+public final class MipAllocator {
+  private final double timeLimitSeconds;
+  private long solved;
+  private long nanos;
+
+  /** @param timeLimitSeconds the limit of each solve (infinite for none) */
+  public MipAllocator(double timeLimitSeconds) {
+    this.timeLimitSeconds = timeLimitSeconds;
+  }
+
+  /** MIPs solved so far. */
+  public long solved() {
+    return solved;
+  }
+
+  /** Time spent in SCIP so far. */
+  public long millis() {
+    return nanos / 1_000_000;
+  }
+
+  /**
+   * The optimum of `p` (or the incumbent at the time limit, status FEASIBLE with its gap).
+   *
+   * @throws MipUnavailableException when SCIP's native library cannot be loaded
+   */
+  public Allocated solve(StageProblem p) {
+    int n = p.ops().size();
+    long[] min = new long[n];
+    for (int i = 0; i < n; i++) {
+      min[i] = p.ops().get(i).minCopies();
+    }
+    StageProblem.Figures smallest = p.evaluate(new StageProblem.Choice(min, new long[n]));
+    if (!smallest.feasible()) {
+      return Allocated.infeasible(p);
+    }
+    if (smallest.period() == 0) {
+      return new Allocated(new StageProblem.Choice(min, new long[n]), smallest,
+          Allocated.Status.OPTIMAL, 0, "scip");
+    }
+    long start = System.nanoTime();
+    try (Mip mip = Mip.create("stage")) {
+      Model m = build(mip, p, smallest.period());
+      Mip.Result r = mip.solve(Mip.Params.DEFAULT.withTimeLimit(timeLimitSeconds));
+      solved++;
+      if (!r.hasSolution()) {
+        return Allocated.infeasible(p);
+      }
+      long[] u = new long[n];
+      long[] y = new long[n];
+      for (int i = 0; i < n; i++) {
+        u[i] = Math.round(r.value(m.u[i]));
+        y[i] = Math.round(r.value(m.y[i]));
+      }
+      StageProblem.Choice choice = new StageProblem.Choice(u, y);
+      boolean optimal = r.status() == Mip.Status.OPTIMAL;
+      return new Allocated(choice, p.evaluate(choice),
+          optimal ? Allocated.Status.OPTIMAL : Allocated.Status.FEASIBLE,
+          optimal ? 0 : r.gap(), "scip");
+    } catch (ScipUnavailableException e) {
+      throw new MipUnavailableException(e.getMessage());
+    } finally {
+      nanos += System.nanoTime() - start;
+    }
+  }
+
+  /** SCIP cannot be loaded on this machine. */
+  public static final class MipUnavailableException extends RuntimeException {
+    MipUnavailableException(String message) {
+      super(message);
+    }
+  }
+
+  private record Model(Mip.Var[] u, Mip.Var[] y) {}
+
+  private static Model build(Mip mip, StageProblem p, double tMax) {
+    int n = p.ops().size();
+    StageProblem.Chip chip = p.chip();
+    long arrays = chip.arrays();
+    List<List<Integer>> pred = p.predecessors();
+    Mip.Var[] u = new Mip.Var[n];
+    Mip.Var[] y = new Mip.Var[n];
+    Mip.Var[] k = new Mip.Var[n];
+    for (int i = 0; i < n; i++) {
+      StageProblem.Item it = p.ops().get(i);
+      long most = it.usesArrays() && p.duplicate() ? arrays / it.arraysPerCopy()
+          : it.minCopies();
+      u[i] = mip.intVar("u" + i, it.minCopies(), most, 0);
+      y[i] = mip.intVar("y" + i, 0, chip.dualMode() ? arrays : 0, 0);
+      k[i] = mip.intVar("k" + i, 0, chip.cores(), 0);
+    }
+    double lowest = lowestPeriod(p);
+    Mip.Var z = mip.continuousVar("z", 1 / tMax, 1 / lowest, 0);
+    Mip.Var t = mip.continuousVar("T", lowest, tMax, 0);
+    Mip.Var swMc = mip.continuousVar("sw_mc", 0, arrays, 0);
+    Mip.Var swCm = mip.continuousVar("sw_cm", 0, arrays, 0);
+    for (int i = 0; i < n; i++) {
+      StageProblem.Item it = p.ops().get(i);
+      if (it.work() > 0 && it.use() != StageProblem.Use.MOVE) {
+        double base = it.use() == StageProblem.Use.WEIGHTS ? 0 : chip.lanes();
+        mip.addLinear("compute" + i, new Mip.Var[] {z, u[i]},
+            new double[] {it.work(), -it.arraysPerCopy() * chip.arrayMacsPerCycle()},
+            Double.NEGATIVE_INFINITY, base);
+      }
+      if (it.bytes() > 0) {
+        List<Mip.Var> vs = new ArrayList<>(List.of(z, y[i]));
+        List<Double> cs = new ArrayList<>(List.of(it.bytes(), -chip.memoryBytesPerCycle()));
+        for (int q : pred.get(i)) {
+          vs.add(y[q]);
+          cs.add(-chip.memoryBytesPerCycle());
+        }
+        mip.addLinear("memory" + i, vs.toArray(Mip.Var[]::new),
+            cs.stream().mapToDouble(Double::doubleValue).toArray(), Double.NEGATIVE_INFINITY,
+            chip.mainBytesPerCycle());
+      }
+      long a = it.arraysPerCopy();
+      if (it.usesArrays()) {
+        long m = chip.arraysPerCore();
+        double[] coef = a <= m ? new double[] {m / a, -1}
+            : new double[] {1, -StageProblem.ceilDiv(a, m)};
+        mip.addLinear("cores" + i, new Mip.Var[] {k[i], u[i]}, coef, 0,
+            Double.POSITIVE_INFINITY);
+      } else {
+        mip.addLinear("nocores" + i, new Mip.Var[] {k[i]}, new double[] {1}, 0, 0);
+      }
+    }
+    mip.addQuadratic("period", new Mip.Var[0], new double[0], new Mip.Var[] {t},
+        new Mip.Var[] {z}, new double[] {1}, 1, Double.POSITIVE_INFINITY);
+    double[] ones = new double[n];
+    java.util.Arrays.fill(ones, 1);
+    mip.addLinear("chip cores", k, ones, Double.NEGATIVE_INFINITY, chip.cores());
+    double[] perCopy = new double[n];
+    for (int i = 0; i < n; i++) {
+      perCopy[i] = p.ops().get(i).arraysPerCopy();
+    }
+    Mip.Var[] uy = concat(u, y);
+    mip.addLinear("chip arrays", uy, concat(perCopy, ones), Double.NEGATIVE_INFINITY, arrays);
+    mip.addLinear("switch to memory", concat(new Mip.Var[] {swCm}, y),
+        concat(new double[] {1}, neg(ones)), -p.previousMemory(), Double.POSITIVE_INFINITY);
+    mip.addLinear("switch to compute", concat(new Mip.Var[] {swMc}, u),
+        concat(new double[] {1}, neg(perCopy)), -(arrays - p.previousMemory()),
+        Double.POSITIVE_INFINITY);
+
+    // Lc = batch T + t_sw (sw_cm + sw_mc) + sum l_i u_i + L0, as terms over (vars, coefs).
+    List<Mip.Var> lv = new ArrayList<>(List.of(t, swCm, swMc));
+    List<Double> lc = new ArrayList<>(List.of((double) p.batch(), chip.switchCycles(),
+        chip.switchCycles()));
+    List<Mip.Var> ev = new ArrayList<>(List.of(swCm, swMc));
+    List<Double> ec = new ArrayList<>(List.of(chip.switchPj(), chip.switchPj()));
+    double dynamic = 0;
+    for (int i = 0; i < n; i++) {
+      StageProblem.Item it = p.ops().get(i);
+      lv.add(u[i]);
+      lc.add(it.loadCycles());
+      ev.add(u[i]);
+      ec.add(it.loadPj());
+      dynamic += it.dynamicPj();
+    }
+    double l0 = p.fixedCycles();
+    double e0 = p.batch() * dynamic + p.fixedPj();
+    if (p.objective() == StageProblem.Objective.LATENCY) {
+      objective(mip, lv, lc);
+      return new Model(u, y);
+    }
+    Mip.Var cores = mip.continuousVar("K", 1, chip.cores(), 0);
+    mip.addLinear("busy cores", concat(new Mip.Var[] {cores}, k),
+        concat(new double[] {1}, neg(ones)), 0, Double.POSITIVE_INFINITY);
+    Mip.Var q = mip.continuousVar("Q", 0, chip.cores() * tMax, 0);
+    mip.addQuadratic("core time", new Mip.Var[] {q}, new double[] {1}, new Mip.Var[] {cores},
+        new Mip.Var[] {t}, new double[] {-1}, 0, Double.POSITIVE_INFINITY);
+    ev.add(q);
+    ec.add(chip.staticPjPerCoreCycle() * p.batch());
+    if (p.objective() == StageProblem.Objective.ENERGY) {
+      objective(mip, ev, ec);
+      return new Model(u, y);
+    }
+    // O >= (sum lc lv + l0)(sum ec ev + e0)
+    Mip.Var o = mip.continuousVar("O", 0, Double.POSITIVE_INFINITY, 1);
+    List<Mip.Var> linVars = new ArrayList<>(List.of(o));
+    List<Double> linCoefs = new ArrayList<>(List.of(1.0));
+    for (int a = 0; a < ev.size(); a++) {
+      linVars.add(ev.get(a));
+      linCoefs.add(-l0 * ec.get(a));
+    }
+    for (int a = 0; a < lv.size(); a++) {
+      linVars.add(lv.get(a));
+      linCoefs.add(-e0 * lc.get(a));
+    }
+    List<Mip.Var> q1 = new ArrayList<>();
+    List<Mip.Var> q2 = new ArrayList<>();
+    List<Double> qc = new ArrayList<>();
+    for (int a = 0; a < lv.size(); a++) {
+      for (int b = 0; b < ev.size(); b++) {
+        if (lc.get(a) != 0 && ec.get(b) != 0) {
+          q1.add(lv.get(a));
+          q2.add(ev.get(b));
+          qc.add(-lc.get(a) * ec.get(b));
+        }
+      }
+    }
+    mip.addQuadratic("edp", linVars.toArray(Mip.Var[]::new), doubles(linCoefs),
+        q1.toArray(Mip.Var[]::new), q2.toArray(Mip.Var[]::new), doubles(qc), l0 * e0,
+        Double.POSITIVE_INFINITY);
+    return new Model(u, y);
+  }
+
+  /** The least period any allocation reaches: every operator with all it could have. */
+  private static double lowestPeriod(StageProblem p) {
+    long arrays = p.chip().arrays();
+    double lowest = 0;
+    for (int i = 0; i < p.ops().size(); i++) {
+      StageProblem.Item it = p.ops().get(i);
+      long most = it.usesArrays() && p.duplicate() ? arrays / it.arraysPerCopy()
+          : it.minCopies();
+      lowest = Math.max(lowest, p.latency(i, most, p.chip().dualMode() ? arrays : 0));
+    }
+    return lowest;
+  }
+
+  /** Minimise sum coefs[j] vars[j] (a variable may appear more than once). */
+  private static void objective(Mip mip, List<Mip.Var> vars, List<Double> coefs) {
+    java.util.Map<Mip.Var, Double> sum = new java.util.LinkedHashMap<>();
+    for (int j = 0; j < vars.size(); j++) {
+      sum.merge(vars.get(j), coefs.get(j), Double::sum);
+    }
+    sum.forEach(mip::setObjective);
+  }
+
+  private static Mip.Var[] concat(Mip.Var[] a, Mip.Var[] b) {
+    Mip.Var[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static double[] concat(double[] a, double[] b) {
+    double[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static double[] neg(double[] a) {
+    return java.util.Arrays.stream(a).map(x -> -x).toArray();
+  }
+
+  private static double[] doubles(List<Double> xs) {
+    return xs.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+}

@@ -1,0 +1,73 @@
+package cimir.lowering.alloc;
+
+import cimir.dialect.hw.HardwareModel;
+import cimir.lowering.cost.CostModel;
+import cimir.lowering.cost.Demand;
+import cimir.lowering.cost.RooflineCostModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds {@link StageProblem}s from operators' demands on a hardware model: the numbers of
+ * the roofline ({@link RooflineCostModel}) and of the energy table, so that an allocation's
+ * period is the roofline latency of its slowest operator.
+ *
+ * @param hw the chip
+ * @param batch inferences per stage
+ * @param objective what stages minimise
+ * @param memoryMode whether arrays may serve as memory (false: the all-compute policy)
+ * @param duplicate whether operators may take extra weight copies
+ */
+public record StageModel(HardwareModel hw, long batch, StageProblem.Objective objective,
+    boolean memoryMode, boolean duplicate) {
+
+  /** The chip as allocations see it. */
+  public StageProblem.Chip chip() {
+    HardwareModel.Macro m = hw.core().macro();
+    return new StageProblem.Chip(hw.cores(), hw.core().macros(),
+        RooflineCostModel.arrayMacsPerCycle(hw), hw.core().vector().lanes(),
+        m.memoryBytesPerCycle(), hw.global().bytesPerCycle(), memoryMode && m.dualMode(),
+        m.switchCycles(), hw.energy().switchPj(),
+        hw.energy().staticMwPerCore() * hw.nsPerCycle());
+  }
+
+  /** One operator's numbers. */
+  public StageProblem.Item item(String name, Demand d) {
+    StageProblem.Use use = switch (d.kind()) {
+      case MVM -> StageProblem.Use.WEIGHTS;
+      case DMM -> StageProblem.Use.ACTIVATIONS;
+      case VEC -> StageProblem.Use.VECTOR;
+      case MOVE -> StageProblem.Use.MOVE;
+    };
+    boolean arrays = d.kind() == Demand.Kind.MVM || d.kind() == Demand.Kind.DMM;
+    long perCopy = arrays ? CostModel.arraysPerCopy(d, hw) : 0;
+    double bytes = d.kind() == Demand.Kind.MOVE ? d.work()
+        : d.inputBytes() + d.outputBytes() + d.weightBytes();
+    double work = d.kind() == Demand.Kind.MOVE ? 0 : d.work();
+    boolean stationary = d.kind() == Demand.Kind.MVM;
+    double loadCycles = stationary ? (double) d.weightBytes() / hw.global().bytesPerCycle() : 0;
+    HardwareModel.Energy e = hw.energy();
+    double loadPj = stationary
+        ? d.weightBytes() * (e.globalPjPerByte() + e.weightWritePjPerByte()) : 0;
+    return new StageProblem.Item(name, use, perCopy, work, bytes, loadCycles, loadPj,
+        CostModel.dynamicEnergy(d, hw));
+  }
+
+  /**
+   * The problem of a stage of `items`, with `edges` between them (indices into `items`, in
+   * topological order), `spillBytes` of outputs written to global memory for later stages, and
+   * `previousMemory` arrays left in memory mode.
+   */
+  public StageProblem problem(List<StageProblem.Item> items, List<int[]> edges,
+      long spillBytes, long previousMemory) {
+    return new StageProblem(List.copyOf(items), new ArrayList<>(edges), chip(), batch,
+        objective, previousMemory, duplicate,
+        (double) spillBytes * batch / hw.global().bytesPerCycle(),
+        (double) spillBytes * batch * hw.energy().globalPjPerByte());
+  }
+
+  /** The objective named by an option value (`latency`, `energy`, `edp`). */
+  public static StageProblem.Objective objective(String name) {
+    return StageProblem.Objective.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+  }
+}

@@ -1,0 +1,101 @@
+package cimir.transforms.segment;
+
+import cimir.dialect.func.FuncOp;
+import cimir.dialect.hw.HardwareModel;
+import cimir.ir.Block;
+import cimir.ir.Operation;
+import cimir.lowering.alloc.Allocated;
+import cimir.lowering.alloc.MipAllocator;
+import cimir.lowering.alloc.StageModel;
+import cimir.lowering.alloc.StageProblem;
+import cimir.lowering.graphtoop.Hardware;
+import cimir.pass.Pass;
+import cimir.pass.PassContext;
+import cimir.pass.PassInfo;
+import cimir.pass.Stage;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * `mode-alloc`: per segment, in execution order, solves the stage's allocation problem
+ * ({@link StageProblem}, formulated in {@link MipAllocator}) with SCIP, against the modes the
+ * previous segment left behind: how many arrays of each operator compute (weight copies) and
+ * how many serve as memory. The result is written on the operators and the segments.
+ */
+public final class ModeAllocPass implements Pass {
+  /** The options. */
+  public record Options(String objective, long batch, String policy, String arch,
+      long timeLimitMillis) {}
+
+  public static final PassInfo INFO = new PassInfo("mode-alloc",
+      "choose per segment the arrays that compute and the arrays that serve as memory (SCIP)",
+      List.of(SegmentPass.OBJECTIVE, SegmentPass.BATCH, SegmentPass.POLICY,
+          Hardware.ARCH_OPTION, SegmentPass.TIME_LIMIT),
+      o -> new ModeAllocPass(new Options(o.getString("objective"), o.getInt("batch"),
+          o.getString("policy"), o.getString("arch"), o.getDurationMillis("time-limit"))));
+
+  private final Options options;
+
+  public ModeAllocPass(Options options) {
+    this.options = options;
+  }
+
+  @Override
+  public Set<Stage> requires() {
+    return Set.of(SegmentPass.SEGMENTED);
+  }
+
+  @Override
+  public void run(Operation module, PassContext ctx) {
+    HardwareModel hw = Hardware.of(module, options.arch(), ctx);
+    if (hw == null) {
+      ctx.fail();
+      return;
+    }
+    StageModel model = new StageModel(hw, options.batch(),
+        StageModel.objective(options.objective()), options.policy().equals("mip"), true);
+    MipAllocator mip = new MipAllocator(options.timeLimitMillis() / 1000.0);
+    double worstGap = 0;
+    try {
+      for (Operation f : module.region(0).entryBlock()) {
+        if (!f.name().equals("func.func") || new FuncOp(f).isDeclaration()) {
+          continue;
+        }
+        Block body = f.region(0).entryBlock();
+        OperatorGraph g = new OperatorGraph(body);
+        StageCoster coster = g.coster(model, mip::solve);
+        List<BitSet> stages = g.segments(body);
+        List<Operation> segments = body.ops().stream()
+            .filter(op -> op.name().equals("op.segment")).toList();
+        long previousMemory = 0;
+        for (int s = 0; s < stages.size(); s++) {
+          StageProblem p = coster.problem(stages.get(s), previousMemory);
+          Allocated a = mip.solve(p);
+          Operation seg = segments.get(s);
+          if (!a.feasible()) {
+            ctx.diag().opError(seg, "has no allocation that fits the chip");
+            ctx.fail();
+            return;
+          }
+          if (a.status() != Allocated.Status.OPTIMAL) {
+            ctx.diag().opWarning(seg, String.format(Locale.ROOT, "the solver stopped at its"
+                + " time limit; keeping the best allocation found, within %.2f%% of optimal",
+                a.gap() * 100));
+          }
+          worstGap = Math.max(worstGap, a.gap());
+          Annotations.write(seg, g.ops(), stages.get(s), p, a);
+          previousMemory = a.figures().memoryArrays();
+        }
+      }
+    } catch (MipAllocator.MipUnavailableException e) {
+      ctx.diag().error(module.location(), e.getMessage());
+      ctx.fail();
+      return;
+    }
+    ctx.count("MIPs solved", mip.solved());
+    ctx.count("solver time (ms)", mip.millis());
+    ctx.count("worst gap (ppm)", Math.round(worstGap * 1e6));
+  }
+}

@@ -1,0 +1,179 @@
+package cimir.transforms.segment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cimir.dialect.hw.HardwareModel;
+import cimir.dialect.hw.HwPresets;
+import cimir.lowering.alloc.Allocated;
+import cimir.lowering.alloc.MipAllocator;
+import cimir.lowering.alloc.StageModel;
+import cimir.lowering.alloc.StageProblem;
+import cimir.lowering.cost.Demand;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+class PartitionerTest {
+  /** A chip of 2 cores of 2 x 2 macros: small enough that stages must be cut. */
+  static HardwareModel tinyChip() {
+    HardwareModel c = HwPresets.cimflow();
+    HardwareModel.Macro m = c.core().macro();
+    HardwareModel.Macro dual = new HardwareModel.Macro(m.rows(), m.columns(), m.rowSelect(),
+        m.weightBits(), m.inputBits(), m.outputBits(), true, 2, 16);
+    return new HardwareModel("tiny", 2, 1, 2, new HardwareModel.Core(2, 2, dual,
+        c.core().local(), c.core().vector()), c.global(), c.noc(), c.clockMhz(), c.energy());
+  }
+
+  /** A random DAG of 1-`max` operators, each after at least one earlier one. */
+  static Partitioner.Network randomDag(Random rnd, int max) {
+    int n = 1 + rnd.nextInt(max);
+    List<List<Integer>> preds = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      List<Integer> p = new ArrayList<>();
+      if (i > 0) {
+        p.add(rnd.nextInt(i));
+        for (int q = 0; q < i; q++) {
+          if (rnd.nextInt(4) == 0 && !p.contains(q)) {
+            p.add(q);
+          }
+        }
+      }
+      preds.add(p);
+    }
+    return new Partitioner.Network(preds);
+  }
+
+  /** A random operator's demand, sized for `hw` (its weights fill up to a tenth of the chip). */
+  static Demand randomDemand(Random rnd, HardwareModel hw) {
+    long cap = Math.max(64, hw.weightCapacityBytes() / 10);
+    int kind = rnd.nextInt(6);
+    long m = 1 + rnd.nextInt(3000);
+    if (kind <= 2) {
+      long k = 1 + rnd.nextInt(2048);
+      long n = Math.max(1, Math.min(1 + rnd.nextInt(512), cap / k));
+      return new Demand(Demand.Kind.MVM, "conv2d", k, n, m, 1, 8, 8, 32, k * n, m * k, m * n,
+          m * k * n);
+    }
+    if (kind == 3) {
+      long k = 1 + rnd.nextInt(128);
+      long n = 1 + rnd.nextInt(128);
+      return new Demand(Demand.Kind.DMM, "matmul", k, n, m, 1, 8, 8, 32, 0, m * k + k * n,
+          m * n, m * k * n);
+    }
+    long bytes = 1 + rnd.nextInt(200_000);
+    return kind == 4
+        ? new Demand(Demand.Kind.VEC, "add", 1, 1, 1, 1, 8, 8, 8, 0, 2 * bytes, bytes, bytes)
+        : new Demand(Demand.Kind.MOVE, "transpose", 1, 1, 1, 1, 8, 8, 8, 0, bytes, bytes, bytes);
+  }
+
+  record Instance(Partitioner.Network g, StageCoster coster) {}
+
+  static Instance randomInstance(Random rnd, HardwareModel hw, int max,
+      StageProblem.Objective objective, Function<StageProblem, Allocated> mip) {
+    Partitioner.Network g = randomDag(rnd, max);
+    StageModel model = new StageModel(hw, 1 + rnd.nextInt(8), objective, true, true);
+    List<StageProblem.Item> items = new ArrayList<>();
+    long[] out = new long[g.size()];
+    boolean[] live = new boolean[g.size()];
+    for (int i = 0; i < g.size(); i++) {
+      Demand d = randomDemand(rnd, hw);
+      items.add(model.item("op" + i, d));
+      out[i] = d.outputBytes();
+    }
+    live[g.size() - 1] = true;
+    return new Instance(g, new StageCoster(model, items, g, out, live, mip));
+  }
+
+  /** The cheapest valid partition, by enumerating every one; null past `limit` partitions. */
+  static Double bruteForce(Partitioner.Network g, StageCoster cost, long limit) {
+    long[] count = {0};
+    double best = enumerate(g, new BitSet(), 0, cost, count, limit);
+    return count[0] > limit ? null : best;
+  }
+
+  private static double enumerate(Partitioner.Network g, BitSet done, double sofar,
+      StageCoster cost, long[] count, long limit) {
+    int n = g.size();
+    if (done.cardinality() == n) {
+      count[0]++;
+      return sofar;
+    }
+    if (count[0] > limit) {
+      return Double.POSITIVE_INFINITY;
+    }
+    List<Integer> rest = new ArrayList<>();
+    for (int i = done.nextClearBit(0); i < n; i = done.nextClearBit(i + 1)) {
+      rest.add(i);
+    }
+    double best = Double.POSITIVE_INFINITY;
+    for (int mask = 1; mask < 1 << rest.size(); mask++) {
+      BitSet stage = new BitSet();
+      for (int b = 0; b < rest.size(); b++) {
+        if ((mask >> b & 1) != 0) {
+          stage.set(rest.get(b));
+        }
+      }
+      boolean closed = true;
+      for (int i = stage.nextSetBit(0); i >= 0 && closed; i = stage.nextSetBit(i + 1)) {
+        for (int p : g.preds().get(i)) {
+          closed &= done.get(p) || stage.get(p);
+        }
+      }
+      if (!closed) {
+        continue;
+      }
+      double c = cost.applyAsDouble(stage);
+      if (c == Double.POSITIVE_INFINITY) {
+        continue;
+      }
+      BitSet next = (BitSet) done.clone();
+      next.or(stage);
+      best = Math.min(best, enumerate(g, next, sofar + c, cost, count, limit));
+    }
+    return best;
+  }
+
+  /** Whether `baseline` is no cheaper than `optimum` (both may be infinite). */
+  static boolean noBetter(double baseline, double optimum) {
+    return Double.isInfinite(optimum) ? Double.isInfinite(baseline)
+        : baseline >= optimum * (1 - 1e-9);
+  }
+
+
+  /**
+   * The DP's partition costs what the cheapest of all valid partitions costs, on random DAGs
+   * of up to 10 operators on both presets and a tiny chip.
+   */
+  @Test
+  void dpEqualsBruteForce() {
+    Random rnd = new Random(11);
+    HardwareModel[] chips = {HwPresets.cimflow(), HwPresets.dynaplasia(), tinyChip()};
+    MipAllocator mip = new MipAllocator(Double.POSITIVE_INFINITY);
+    int compared = 0;
+    for (int trial = 0; trial < 400 && compared < 240; trial++) {
+      HardwareModel hw = chips[trial % chips.length];
+      StageProblem.Objective objective = StageProblem.Objective.values()[trial % 3];
+      Instance inst = randomInstance(rnd, hw, 10, objective, mip::solve);
+      Double expected = bruteForce(inst.g(), inst.coster(), 200_000);
+      if (expected == null) {
+        continue;
+      }
+      compared++;
+      Partitioner.Result dp = Partitioner.dp(inst.g(), new Partitioner.Costs(inst.coster()),
+          100_000);
+      String what = "trial " + trial + " on " + hw.name() + " " + objective;
+      assertEquals(expected, dp.cost(), 1e-9 * Math.max(1, Math.abs(expected)), what);
+      Partitioner.Result greedy = Partitioner.greedy(inst.g(),
+          new Partitioner.Costs(inst.coster()));
+      Partitioner.Result layerwise = Partitioner.layerwise(inst.g(),
+          new Partitioner.Costs(inst.coster()));
+      assertTrue(noBetter(greedy.cost(), dp.cost()), what + " greedy");
+      assertTrue(noBetter(layerwise.cost(), dp.cost()), what + " layerwise");
+    }
+    assertTrue(compared >= 200, "only " + compared + " instances compared");
+  }
+}
