@@ -39,6 +39,18 @@ public final class ExactAllocator {
    * smallest allocation breaks a capacity, or empty when the covering is not an in-forest.
    */
   public static Optional<Allocated> solve(StageProblem p) {
+    return solve(p, false);
+  }
+
+  /**
+   * The least period T* any allocation of `p` reaches (with the fewest resources reaching
+   * it), when the covering is an in-forest; a lower bound on every optimum's period.
+   */
+  public static Optional<Allocated> leastPeriod(StageProblem p) {
+    return solve(p, true).filter(Allocated::feasible);
+  }
+
+  private static Optional<Allocated> solve(StageProblem p, boolean leastPeriodOnly) {
     int n = p.ops().size();
     long[] min = new long[n];
     for (int i = 0; i < n; i++) {
@@ -77,6 +89,10 @@ public final class ExactAllocator {
       return Optional.empty();
     }
     double tStar = p.evaluate(atHi.choice).period();
+    if (leastPeriodOnly) {
+      return Optional.of(new Allocated(atHi.choice, p.evaluate(atHi.choice),
+          Allocated.Status.FEASIBLE, 0, "exact"));
+    }
     double tEnd = tMax;
     if (p.objective() == StageProblem.Objective.LATENCY) {
       StageProblem.Figures f = p.evaluate(atHi.choice);
@@ -148,13 +164,14 @@ public final class ExactAllocator {
       y[i] = Math.max(0, r[i] - fed);
       memory += y[i];
     }
-    boolean computeFits = cores <= chip.cores() && compute <= chip.arrays();
+    boolean computeFits = (!chip.exclusiveCores() || cores <= chip.cores())
+        && compute <= chip.arrays();
     boolean fits = computeFits && compute + memory <= chip.arrays();
     return new Needs(new StageProblem.Choice(u, y), computeFits, fits, exact);
   }
 
   /** u_i(T), the fewest copies giving operator i a period of at most T; -1 if none does. */
-  private static long copiesFor(StageProblem p, int i, double t) {
+  static long copiesFor(StageProblem p, int i, double t) {
     StageProblem.Item it = p.ops().get(i);
     StageProblem.Chip chip = p.chip();
     double rate = it.work() / t;

@@ -18,12 +18,12 @@ import java.util.List;
  *              b_i z - D_cim (y_i + sum_{p in pred(i)} y_p) <= D_main
  *              T z >= 1                                (T >= 1/z: convex)
  *   cores      floor(M / a_i) k_i >= u_i  if a_i <= M, else k_i >= ceil(a_i / M) u_i
- *              sum_i k_i <= P
+ *              sum_i k_i <= P                 (P > 1: operators own whole cores)
  *   arrays     sum_i a_i u_i + sum_i y_i <= N
  *   switches   sw_cm >= sum_i y_i - M',  sw_mc >= sum_i a_i u_i - (N - M')
  *   Lc = batch T + t_sw (sw_cm + sw_mc) + sum_i l_i u_i + L0
  *   latency:   minimise Lc
- *   energy:    K >= sum_i k_i, K >= 1, Q >= K T;  minimise
+ *   energy:    1 <= K <= P, K >= sum_i k_i (P > 1), Q >= K T;  minimise
  *              Ec = batch sum_i e_i + s batch Q + e_sw (sw_cm + sw_mc) + sum_i f_i u_i + E0
  *   edp:       O >= Lc Ec;  minimise O
  * </pre>
@@ -58,6 +58,16 @@ public final class MipAllocator {
    * @throws MipUnavailableException when SCIP's native library cannot be loaded
    */
   public Allocated solve(StageProblem p) {
+    return solve(p, Double.POSITIVE_INFINITY, 0);
+  }
+
+  /**
+   * {@link #solve(StageProblem)}, knowing an allocation of objective `known` exists (from the
+   * exact path, say): under the latency objective batch T <= known bounds the period; with
+   * `leastPeriod`, a period no allocation beats, this bounds every operator's copies and keeps
+   * SCIP's outer approximation of T z >= 1 tight.
+   */
+  public Allocated solve(StageProblem p, double known, double leastPeriod) {
     int n = p.ops().size();
     long[] min = new long[n];
     for (int i = 0; i < n; i++) {
@@ -73,7 +83,11 @@ public final class MipAllocator {
     }
     long start = System.nanoTime();
     try (Mip mip = Mip.create("stage")) {
-      Model m = build(mip, p, smallest.period());
+      double tMax = smallest.period();
+      if (p.objective() == StageProblem.Objective.LATENCY && p.batch() > 0) {
+        tMax = Math.min(tMax, known / p.batch() * (1 + 1e-9));
+      }
+      Model m = build(mip, p, Math.max(leastPeriod, 0), tMax);
       Mip.Result r = mip.solve(Mip.Params.DEFAULT.withTimeLimit(timeLimitSeconds));
       solved++;
       if (!r.hasSolution()) {
@@ -106,7 +120,7 @@ public final class MipAllocator {
 
   private record Model(Mip.Var[] u, Mip.Var[] y) {}
 
-  private static Model build(Mip mip, StageProblem p, double tMax) {
+  private static Model build(Mip mip, StageProblem p, double tMin, double tMax) {
     int n = p.ops().size();
     StageProblem.Chip chip = p.chip();
     long arrays = chip.arrays();
@@ -118,11 +132,19 @@ public final class MipAllocator {
       StageProblem.Item it = p.ops().get(i);
       long most = it.usesArrays() && p.duplicate() ? arrays / it.arraysPerCopy()
           : it.minCopies();
-      u[i] = mip.intVar("u" + i, it.minCopies(), most, 0);
+      long least = it.minCopies();
+      if (tMin > 0 && it.usesArrays()) {
+        // An optimum's period lies in [tMin, tMax]: it needs at least the copies that reach
+        // tMax and never more than those that reach tMin.
+        least = Math.max(least, ExactAllocator.copiesFor(p, i, tMax * (1 + 1e-9)));
+        long enough = ExactAllocator.copiesFor(p, i, tMin * (1 - 1e-9));
+        most = enough < 0 ? most : Math.max(least, Math.min(most, enough));
+      }
+      u[i] = mip.intVar("u" + i, least, most, 0);
       y[i] = mip.intVar("y" + i, 0, chip.dualMode() ? arrays : 0, 0);
       k[i] = mip.intVar("k" + i, 0, chip.cores(), 0);
     }
-    double lowest = lowestPeriod(p);
+    double lowest = Math.min(Math.max(tMin * (1 - 1e-9), lowestPeriod(p)), tMax);
     Mip.Var z = mip.continuousVar("z", 1 / tMax, 1 / lowest, 0);
     Mip.Var t = mip.continuousVar("T", lowest, tMax, 0);
     Mip.Var swMc = mip.continuousVar("sw_mc", 0, arrays, 0);
@@ -161,7 +183,9 @@ public final class MipAllocator {
         new Mip.Var[] {z}, new double[] {1}, 1, Double.POSITIVE_INFINITY);
     double[] ones = new double[n];
     java.util.Arrays.fill(ones, 1);
-    mip.addLinear("chip cores", k, ones, Double.NEGATIVE_INFINITY, chip.cores());
+    if (chip.exclusiveCores()) {
+      mip.addLinear("chip cores", k, ones, Double.NEGATIVE_INFINITY, chip.cores());
+    }
     double[] perCopy = new double[n];
     for (int i = 0; i < n; i++) {
       perCopy[i] = p.ops().get(i).arraysPerCopy();
@@ -196,8 +220,10 @@ public final class MipAllocator {
       return new Model(u, y);
     }
     Mip.Var cores = mip.continuousVar("K", 1, chip.cores(), 0);
-    mip.addLinear("busy cores", concat(new Mip.Var[] {cores}, k),
-        concat(new double[] {1}, neg(ones)), 0, Double.POSITIVE_INFINITY);
+    if (chip.exclusiveCores()) {
+      mip.addLinear("busy cores", concat(new Mip.Var[] {cores}, k),
+          concat(new double[] {1}, neg(ones)), 0, Double.POSITIVE_INFINITY);
+    }
     Mip.Var q = mip.continuousVar("Q", 0, chip.cores() * tMax, 0);
     mip.addQuadratic("core time", new Mip.Var[] {q}, new double[] {1}, new Mip.Var[] {cores},
         new Mip.Var[] {t}, new double[] {-1}, 0, Double.POSITIVE_INFINITY);

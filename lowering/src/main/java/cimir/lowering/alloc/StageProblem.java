@@ -21,7 +21,9 @@ import java.util.List;
  *         R_i(u) = a_i u OP_cim (weights), lanes + a_i u OP_cim (activations), lanes (vector)
  *   T   = max_i L_i                                 the stage's pipeline period
  *   cores: k_i = ceil(u_i / floor(M / a_i)) if a_i <= M else u_i ceil(a_i / M);
- *          sum_i k_i <= P;  sum_i a_i u_i + sum_i y_i <= N = P M
+ *          sum_i k_i <= P when P > 1 (on a chip of several cores an operator owns whole
+ *          cores, as CIMFlow places layers; a single core pools its arrays, as CMSwitch);
+ *          sum_i a_i u_i + sum_i y_i <= N = P M
  *   switches against the previous modes (M' arrays in memory mode, the rest compute):
  *          sw = max(0, sum y - M') + max(0, sum c - (N - M'))
  *   Lc = batch T + t_sw sw + sum_i l_i u_i + L0     cycles (l_i: loading one copy)
@@ -100,6 +102,11 @@ public record StageProblem(List<Item> ops, List<int[]> edges, Chip chip, long ba
   public record Chip(long cores, long arraysPerCore, double arrayMacsPerCycle, double lanes,
       double memoryBytesPerCycle, double mainBytesPerCycle, boolean dualMode,
       double switchCycles, double switchPj, double staticPjPerCoreCycle) {
+    /** Whether operators own whole cores (a chip of several cores) or share one pool. */
+    public boolean exclusiveCores() {
+      return cores > 1;
+    }
+
     /** N, the arrays on the chip. */
     public long arrays() {
       return cores * arraysPerCore;
@@ -200,9 +207,10 @@ public record StageProblem(List<Item> ops, List<int[]> edges, Chip chip, long ba
       loadPj += it.loadPj() * u;
       dynamic += it.dynamicPj();
     }
-    if (cores > chip.cores() || compute + memory > chip.arrays()) {
+    if ((chip.exclusiveCores() && cores > chip.cores()) || compute + memory > chip.arrays()) {
       feasible = false;
     }
+    cores = Math.min(cores, chip.cores());
     long switches = Math.max(0, memory - previousMemory)
         + Math.max(0, compute - (chip.arrays() - previousMemory));
     double latencyCost = batch * period + chip.switchCycles() * switches + loads + fixedCycles;

@@ -5,6 +5,7 @@ import cimir.dialect.hw.HardwareModel;
 import cimir.ir.Block;
 import cimir.ir.Operation;
 import cimir.lowering.alloc.Allocated;
+import cimir.lowering.alloc.ExactAllocator;
 import cimir.lowering.alloc.MipAllocator;
 import cimir.lowering.alloc.StageModel;
 import cimir.lowering.alloc.StageProblem;
@@ -72,14 +73,27 @@ public final class ModeAllocPass implements Pass {
         long previousMemory = 0;
         for (int s = 0; s < stages.size(); s++) {
           StageProblem p = coster.problem(stages.get(s), previousMemory);
-          Allocated a = mip.solve(p);
+          java.util.Optional<Allocated> exact = ExactAllocator.solve(p)
+              .filter(Allocated::feasible);
+          double known = exact.map(Allocated::objective).orElse(Double.POSITIVE_INFINITY);
+          double least = ExactAllocator.leastPeriod(p)
+              .map(x -> x.figures().period()).orElse(0.0);
+          Allocated a = mip.solve(p, known, least);
           Operation seg = segments.get(s);
           if (!a.feasible()) {
             ctx.diag().opError(seg, "has no allocation that fits the chip");
             ctx.fail();
             return;
           }
-          if (a.status() != Allocated.Status.OPTIMAL) {
+          if (a.status() != Allocated.Status.OPTIMAL && exact.isPresent()) {
+            ctx.diag().opWarning(seg, String.format(Locale.ROOT, "SCIP stopped at its time"
+                + " limit %.2f%% from a proof of optimality; keeping the exact combinatorial"
+                + " optimum, which applies to this stage", a.gap() * 100));
+            if (exact.get().objective() <= a.objective()) {
+              a = new Allocated(exact.get().choice(), exact.get().figures(),
+                  Allocated.Status.OPTIMAL, a.gap(), "exact");
+            }
+          } else if (a.status() != Allocated.Status.OPTIMAL) {
             ctx.diag().opWarning(seg, String.format(Locale.ROOT, "the solver stopped at its"
                 + " time limit; keeping the best allocation found, within %.2f%% of optimal",
                 a.gap() * 100));

@@ -85,6 +85,7 @@ public final class Partitioner {
       return ranges(g, costs);
     }
     int s = downSets.size();
+    int[] sizes = downSets.stream().mapToInt(BitSet::cardinality).toArray();
     double[] best = new double[s];
     int[] from = new int[s];
     java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
@@ -92,14 +93,11 @@ public final class Partitioner {
     for (int j = 1; j < s; j++) {
       BitSet target = downSets.get(j);
       int size = target.cardinality();
-      for (int i = 0; i < j; i++) {
+      BitSet complement = (BitSet) target.clone();
+      complement.flip(0, g.size());
+      for (int i = 0; i < j && sizes[i] < size; i++) {
         BitSet start = downSets.get(i);
-        if (best[i] == Double.POSITIVE_INFINITY || start.cardinality() >= size) {
-          continue;
-        }
-        BitSet outside = (BitSet) start.clone();
-        outside.andNot(target);
-        if (!outside.isEmpty()) {
+        if (best[i] == Double.POSITIVE_INFINITY || start.intersects(complement)) {
           continue;
         }
         BitSet stage = (BitSet) target.clone();

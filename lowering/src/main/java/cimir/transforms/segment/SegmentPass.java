@@ -52,7 +52,7 @@ public final class SegmentPass implements Pass {
       "all-compute");
   static final PassOption BATCH = PassOption.count("batch", 1,
       "inferences pipelined through each stage");
-  static final PassOption TIME_LIMIT = PassOption.duration("time-limit", "10s",
+  static final PassOption TIME_LIMIT = PassOption.duration("time-limit", "2s",
       "time limit of each MIP");
 
   /** The options. */

@@ -111,6 +111,6 @@ public final class StageCoster implements ToDoubleFunction<BitSet> {
       cores += a == 0 ? 0 : a <= chip.arraysPerCore() ? 1 : (a + chip.arraysPerCore() - 1)
           / chip.arraysPerCore();
     }
-    return arrays <= chip.arrays() && cores <= chip.cores();
+    return arrays <= chip.arrays() && (!chip.exclusiveCores() || cores <= chip.cores());
   }
 }
