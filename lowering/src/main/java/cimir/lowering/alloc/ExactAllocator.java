@@ -52,11 +52,8 @@ public final class ExactAllocator {
 
   private static Optional<Allocated> solve(StageProblem p, boolean leastPeriodOnly) {
     int n = p.ops().size();
-    long[] min = new long[n];
-    for (int i = 0; i < n; i++) {
-      min[i] = p.ops().get(i).minCopies();
-    }
-    StageProblem.Figures smallest = p.evaluate(new StageProblem.Choice(min, new long[n]));
+    long[] min = p.fewest().copies();
+    StageProblem.Figures smallest = p.evaluate(p.fewest());
     if (!smallest.feasible()) {
       return Optional.of(Allocated.infeasible(p));
     }

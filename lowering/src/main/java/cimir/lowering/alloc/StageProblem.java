@@ -120,6 +120,15 @@ public record StageProblem(List<Item> ops, List<int[]> edges, Chip chip, long ba
   public record Figures(boolean feasible, double period, double latencyCost, double energyCost,
       long computeArrays, long memoryArrays, long cores, long switches, double objective) {}
 
+  /** The smallest allocation: every operator with its fewest copies, no buffer arrays. */
+  public Choice fewest() {
+    long[] min = new long[ops.size()];
+    for (int i = 0; i < min.length; i++) {
+      min[i] = ops.get(i).minCopies();
+    }
+    return new Choice(min, new long[ops.size()]);
+  }
+
   /** pred(i): the producers of each operator inside the stage. */
   public List<List<Integer>> predecessors() {
     List<List<Integer>> pred = new ArrayList<>();
