@@ -127,8 +127,7 @@ public final class MipAllocator {
     Mip.Var[] k = new Mip.Var[n];
     for (int i = 0; i < n; i++) {
       StageProblem.Item it = p.ops().get(i);
-      long most = it.usesArrays() && p.duplicate() ? arrays / it.arraysPerCopy()
-          : it.minCopies();
+      long most = p.mostCopies(i);
       long least = it.minCopies();
       if (tMin > 0 && it.usesArrays()) {
         // An optimum's period lies in [tMin, tMax]: it needs at least the copies that reach
@@ -266,8 +265,7 @@ public final class MipAllocator {
     double lowest = 0;
     for (int i = 0; i < p.ops().size(); i++) {
       StageProblem.Item it = p.ops().get(i);
-      long most = it.usesArrays() && p.duplicate() ? arrays / it.arraysPerCopy()
-          : it.minCopies();
+      long most = p.mostCopies(i);
       lowest = Math.max(lowest, p.latency(i, most, p.chip().dualMode() ? arrays : 0));
     }
     return lowest;

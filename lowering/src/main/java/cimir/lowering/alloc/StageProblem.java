@@ -120,6 +120,12 @@ public record StageProblem(List<Item> ops, List<int[]> edges, Chip chip, long ba
   public record Figures(boolean feasible, double period, double latencyCost, double energyCost,
       long computeArrays, long memoryArrays, long cores, long switches, double objective) {}
 
+  /** The most copies operator i may take: all the chip's arrays, if it may duplicate. */
+  public long mostCopies(int i) {
+    Item it = ops.get(i);
+    return it.usesArrays() && duplicate ? chip.arrays() / it.arraysPerCopy() : it.minCopies();
+  }
+
   /** The smallest allocation: every operator with its fewest copies, no buffer arrays. */
   public Choice fewest() {
     long[] min = new long[ops.size()];

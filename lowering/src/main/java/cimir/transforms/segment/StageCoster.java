@@ -24,7 +24,6 @@ public final class StageCoster implements ToDoubleFunction<BitSet> {
   private final boolean[] liveOut;
   private final Function<StageProblem, Allocated> mip;
   long exactSolved;
-  long mipSolved;
   double worstGap;
 
   /**
@@ -84,7 +83,6 @@ public final class StageCoster implements ToDoubleFunction<BitSet> {
       exactSolved++;
       return exact.get();
     }
-    mipSolved++;
     Allocated a = mip.apply(p);
     worstGap = Math.max(worstGap, a.gap());
     return a;

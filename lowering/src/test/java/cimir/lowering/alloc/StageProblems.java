@@ -50,7 +50,7 @@ final class StageProblems {
     for (int i = 0; i < n; i++) {
       StageProblem.Item it = p.ops().get(i);
       lo[i] = it.minCopies();
-      hi[i] = it.usesArrays() && p.duplicate() ? arrays / it.arraysPerCopy() : it.minCopies();
+      hi[i] = p.mostCopies(i);
       hi[n + i] = p.chip().dualMode() ? arrays : 0;
     }
     long[] x = lo.clone();
