@@ -22,21 +22,22 @@ import java.util.Optional;
  * T* up to the point where no cheaper resources can pay for a longer period are then costed
  * one by one with {@link StageProblem#evaluate}.
  *
- * <p>The covering y(T) is solved greedily in topological order, y_i = max(0, r_i - sum_p y_p),
- * which is exact when every operator has at most one consumer with a positive need (the
- * needing operators form an in-forest: an array buffering a producer helps only its own
- * consumer, so pushing it down the tree never costs more). Where a fan-out of needing
- * consumers makes the covering a general set-multicover, {@link #solve} returns empty and the
- * caller uses the MIP.
+ * <p>The covering y(T) is {@link BufferCovering}: greedy in topological order where every
+ * operator has at most one consumer with a positive need, a small depth-first search over the
+ * fan-outs otherwise. Only when that search exceeds its budget does {@link #solve} return
+ * empty, and the caller uses the MIP.
  */
 public final class ExactAllocator {
   private static final double TOLERANCE = 1e-9;
+  /** Search nodes one covering may take before the caller falls back to the MIP. */
+  private static final long COVERING_BUDGET = 20_000;
 
   private ExactAllocator() {}
 
   /**
    * The optimum of `p`: an optimal allocation, {@link Allocated#infeasible} when even the
-   * smallest allocation breaks a capacity, or empty when the covering is not an in-forest.
+   * smallest allocation breaks a capacity, or empty when a buffer covering exceeds its search
+   * budget.
    */
   public static Optional<Allocated> solve(StageProblem p) {
     return solve(p, false);
@@ -44,7 +45,7 @@ public final class ExactAllocator {
 
   /**
    * The least period T* any allocation of `p` reaches (with the fewest resources reaching
-   * it), when the covering is an in-forest; a lower bound on every optimum's period.
+   * it), unless a covering exceeds its budget; a lower bound on every optimum's period.
    */
   public static Optional<Allocated> leastPeriod(StageProblem p) {
     return solve(p, true).filter(Allocated::feasible);
@@ -143,23 +144,21 @@ public final class ExactAllocator {
         return null;
       }
     }
-    boolean exact = true;
-    for (int j = 0; j < n; j++) {
-      int needing = 0;
-      for (int k : succ.get(j)) {
-        needing += r[k] > 0 ? 1 : 0;
+    long[] y = BufferCovering.solve(r, pred, succ, COVERING_BUDGET);
+    boolean exact = y != null;
+    if (y == null) {
+      y = new long[n];
+      for (int i = 0; i < n; i++) { // feasible, not always fewest: the MIP decides
+        long fed = 0;
+        for (int q : pred.get(i)) {
+          fed += y[q];
+        }
+        y[i] = Math.max(0, r[i] - fed);
       }
-      exact &= needing <= 1;
     }
-    long[] y = new long[n];
     long memory = 0;
-    for (int i = 0; i < n; i++) { // the operators are in topological order
-      long fed = 0;
-      for (int q : pred.get(i)) {
-        fed += y[q];
-      }
-      y[i] = Math.max(0, r[i] - fed);
-      memory += y[i];
+    for (long v : y) {
+      memory += v;
     }
     boolean computeFits = (!chip.exclusiveCores() || cores <= chip.cores())
         && compute <= chip.arrays();

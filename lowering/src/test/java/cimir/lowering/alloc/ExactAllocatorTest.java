@@ -18,13 +18,11 @@ class ExactAllocatorTest {
     for (int trial = 0; trial < 600; trial++) {
       StageProblem.Objective objective =
           StageProblem.Objective.values()[trial % 3];
-      StageProblem p = StageProblems.random(rnd, 3, 6, objective, trial % 4 != 0);
+      StageProblem p = StageProblems.random(rnd, 3, 6, objective, trial % 4 != 0, trial % 2 == 0);
       double expected = StageProblems.bruteForce(p);
       Optional<Allocated> got = ExactAllocator.solve(p);
-      if (got.isEmpty()) {
-        continue; // a fan-out covering: the MIP's case
-      }
-      solved++;
+      assertTrue(got.isPresent(), "trial " + trial + ": the covering search gave up");
+      solved += fanOut(p) ? 1 : 0;
       String what = "trial " + trial + " " + objective;
       if (Double.isInfinite(expected)) {
         assertTrue(!got.get().feasible(), what + ": nothing fits, yet " + got.get());
@@ -35,8 +33,14 @@ class ExactAllocatorTest {
         assertEquals(got.get().objective(), p.evaluate(got.get().choice()).objective(), 0);
       }
     }
-    assertTrue(solved >= 400, "the exact path solved only " + solved + " of 600");
+    assertTrue(solved >= 250, "only " + solved + " problems had a fan-out");
     assertTrue(feasible >= 300, "only " + feasible + " problems had an allocation");
+  }
+
+  /** Whether some operator feeds several consumers that may need buffers. */
+  static boolean fanOut(StageProblem p) {
+    return p.successors().stream().anyMatch(s -> s.stream()
+        .filter(c -> p.ops().get(c).bytes() > 0).count() > 1);
   }
 
   /**

@@ -11,7 +11,16 @@ final class StageProblems {
   /** A random problem of 1-`maxOps` operators on a chip of at most `maxArrays` arrays. */
   static StageProblem random(Random rnd, int maxOps, int maxArrays,
       StageProblem.Objective objective, boolean dualMode) {
-    int n = 1 + rnd.nextInt(maxOps);
+    return random(rnd, maxOps, maxArrays, objective, dualMode, false);
+  }
+
+  /**
+   * As above; with `fanOut`, at least 3 operators where operator 0 feeds 1 and 2, both moving
+   * bytes: the buffer covering is then a general set-multicover, not an in-forest.
+   */
+  static StageProblem random(Random rnd, int maxOps, int maxArrays,
+      StageProblem.Objective objective, boolean dualMode, boolean fanOut) {
+    int n = fanOut ? 3 + rnd.nextInt(Math.max(1, maxOps - 2)) : 1 + rnd.nextInt(maxOps);
     List<StageProblem.Item> ops = new ArrayList<>();
     StageProblem.Use[] uses = StageProblem.Use.values();
     for (int i = 0; i < n; i++) {
@@ -19,14 +28,15 @@ final class StageProblems {
       long a = use == StageProblem.Use.WEIGHTS || use == StageProblem.Use.ACTIVATIONS
           ? 1 + rnd.nextInt(2) : 0;
       double work = use == StageProblem.Use.MOVE ? 0 : 1 + rnd.nextInt(2000);
-      double bytes = rnd.nextInt(4) == 0 ? 0 : 1 + rnd.nextInt(3000);
+      double bytes = rnd.nextInt(4) == 0 && !(fanOut && (i == 1 || i == 2))
+          ? 0 : 1 + rnd.nextInt(3000);
       ops.add(new StageProblem.Item("op" + i, use, a, work, bytes, rnd.nextInt(50),
           rnd.nextInt(500), rnd.nextInt(1000)));
     }
     List<int[]> edges = new ArrayList<>();
     for (int i = 1; i < n; i++) {
       for (int p = 0; p < i; p++) {
-        if (rnd.nextInt(3) == 0) {
+        if (rnd.nextInt(3) == 0 || fanOut && p == 0 && i <= 2) {
           edges.add(new int[] {p, i});
         }
       }

@@ -20,11 +20,16 @@ import org.junit.jupiter.api.Test;
 class PartitionerTest {
   /** A chip of 2 cores of 2 x 2 macros: small enough that stages must be cut. */
   static HardwareModel tinyChip() {
+    return tinyChip(2);
+  }
+
+  /** The tiny chip with `groups` groups of 2 dual-mode macros per core. */
+  static HardwareModel tinyChip(int groups) {
     HardwareModel c = HwPresets.cimflow();
     HardwareModel.Macro m = c.core().macro();
     HardwareModel.Macro dual = new HardwareModel.Macro(m.rows(), m.columns(), m.rowSelect(),
         m.weightBits(), m.inputBits(), m.outputBits(), true, 2, 16);
-    return new HardwareModel("tiny", 2, 1, 2, new HardwareModel.Core(2, 2, dual,
+    return new HardwareModel("tiny", 2, 1, 2, new HardwareModel.Core(groups, 2, dual,
         c.core().local(), c.core().vector()), c.global(), c.noc(), c.clockMhz(), c.energy());
   }
 
@@ -74,13 +79,23 @@ class PartitionerTest {
 
   static Instance randomInstance(Random rnd, HardwareModel hw, int max,
       StageProblem.Objective objective, Function<StageProblem, Allocated> mip) {
+    return randomInstance(rnd, hw, hw, true, max, objective, mip);
+  }
+
+  /**
+   * A random network sized for `sizedFor` on chip `hw`, arrays in memory mode allowed or not
+   * (`memoryMode`): the same random draws give the same network whatever `hw` and `memoryMode`.
+   */
+  static Instance randomInstance(Random rnd, HardwareModel sizedFor, HardwareModel hw,
+      boolean memoryMode, int max, StageProblem.Objective objective,
+      Function<StageProblem, Allocated> mip) {
     Partitioner.Network g = randomDag(rnd, max);
-    StageModel model = new StageModel(hw, 1 + rnd.nextInt(8), objective, true, true);
+    StageModel model = new StageModel(hw, 1 + rnd.nextInt(8), objective, memoryMode, true);
     List<StageProblem.Item> items = new ArrayList<>();
     long[] out = new long[g.size()];
     boolean[] live = new boolean[g.size()];
     for (int i = 0; i < g.size(); i++) {
-      Demand d = randomDemand(rnd, hw);
+      Demand d = randomDemand(rnd, sizedFor);
       items.add(model.item("op" + i, d));
       out[i] = d.outputBytes();
     }
@@ -151,7 +166,7 @@ class PartitionerTest {
   @Test
   void dpEqualsBruteForce() {
     Random rnd = new Random(11);
-    HardwareModel[] chips = {HwPresets.cimflow(), tinyChip()};
+    HardwareModel[] chips = {HwPresets.cimflow(), HwPresets.dynaplasia(), tinyChip()};
     MipAllocator mip = new MipAllocator(5);
     int compared = 0;
     for (int trial = 0; trial < 400 && compared < 240; trial++) {
@@ -175,5 +190,39 @@ class PartitionerTest {
       assertTrue(noBetter(layerwise.cost(), dp.cost()), what + " layerwise");
     }
     assertTrue(compared >= 200, "only " + compared + " instances compared");
+  }
+
+  /**
+   * Sanity of the optimum on random networks: more arrays per core never make it worse, and
+   * neither does allowing memory mode (the all-compute policy never beats mip). Every
+   * objective, since a core's static power does not depend on its arrays.
+   */
+  @Test
+  void moreArraysAndMemoryModeNeverHurt() {
+    Random rnd = new Random(13);
+    MipAllocator mip = new MipAllocator(5);
+    HardwareModel small = tinyChip(2);
+    HardwareModel big = tinyChip(3);
+    int finite = 0;
+    for (int trial = 0; trial < 150; trial++) {
+      StageProblem.Objective objective = StageProblem.Objective.values()[trial % 3];
+      long seed = rnd.nextLong();
+      double smallMip = dpCost(new Random(seed), small, small, true, objective, mip);
+      double bigMip = dpCost(new Random(seed), small, big, true, objective, mip);
+      double smallCompute = dpCost(new Random(seed), small, small, false, objective, mip);
+      String what = "trial " + trial + " " + objective;
+      assertTrue(noBetter(smallMip, bigMip), what + ": " + bigMip + " on more arrays, "
+          + smallMip + " on fewer");
+      assertTrue(noBetter(smallCompute, smallMip), what + ": all-compute " + smallCompute
+          + ", mip " + smallMip);
+      finite += Double.isFinite(smallMip) ? 1 : 0;
+    }
+    assertTrue(finite >= 100, "only " + finite + " networks fit");
+  }
+
+  private static double dpCost(Random rnd, HardwareModel sizedFor, HardwareModel hw,
+      boolean memoryMode, StageProblem.Objective objective, MipAllocator mip) {
+    Instance inst = randomInstance(rnd, sizedFor, hw, memoryMode, 8, objective, mip::solve);
+    return Partitioner.dp(inst.g(), new Partitioner.Costs(inst.coster()), 100_000).cost();
   }
 }
