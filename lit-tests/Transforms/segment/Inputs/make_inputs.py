@@ -1,6 +1,10 @@
-# Writes residual.onnx, the small residual network of the segment and mode-alloc tests:
-#   conv3x3 16->16 + relu, conv3x3 16->16, add (the block's input), relu,
-#   conv1x1 16->32 stride 2 + relu, global average pool, flatten, gemm 32->10.
+# Writes the inputs of the segment and mode-alloc tests:
+#   residual.onnx, a small residual network: conv3x3 16->16 + relu, conv3x3 16->16, add (the
+#     block's input), relu, conv1x1 16->32 stride 2 + relu, global average pool, flatten,
+#     gemm 32->10;
+#   attention.onnx, one decoding step of self-attention: a token of width 128, 4 heads of
+#     32, a key and value cache of 512 tokens; the query and output projections (MatMul with
+#     weights), q K^T and p V (MatMul of two activations), the scale and the softmax.
 # Weights are seeded pseudo-random numbers. Run with /usr/bin/python3 (python3-onnx).
 import numpy as np
 import onnx
@@ -34,3 +38,33 @@ model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
                           producer_name="cimir-tests")
 onnx.checker.check_model(model)
 onnx.save(model, "residual.onnx")
+
+
+# The attention block: one decoding step. A new token's query attends to a cache of S keys
+# and values (graph inputs); the products with the cache move many bytes per operation.
+S, D, H = 512, 128, 4
+inits = [weight(n, D, D) for n in ("wq", "wo")]
+inits += [numpy_helper.from_array(np.array([1, 1, H, D // H], dtype=np.int64), "heads"),
+          numpy_helper.from_array(np.array([1, 1, D], dtype=np.int64), "merged"),
+          numpy_helper.from_array(np.array(1 / np.sqrt(D // H), dtype=np.float32), "scale")]
+nodes = [
+    helper.make_node("MatMul", ["x", "wq"], ["qp"], name="q_proj"),
+    helper.make_node("Reshape", ["qp", "heads"], ["qr"], name="q_split"),
+    helper.make_node("Transpose", ["qr"], ["qh"], name="q_heads", perm=[0, 2, 1, 3]),
+    helper.make_node("MatMul", ["qh", "kcache"], ["s"], name="scores"),
+    helper.make_node("Mul", ["s", "scale"], ["ss"], name="scale"),
+    helper.make_node("Softmax", ["ss"], ["p"], name="softmax", axis=-1),
+    helper.make_node("MatMul", ["p", "vcache"], ["o"], name="context"),
+    helper.make_node("Transpose", ["o"], ["ot"], name="merge_heads", perm=[0, 2, 1, 3]),
+    helper.make_node("Reshape", ["ot", "merged"], ["om"], name="merge"),
+    helper.make_node("MatMul", ["om", "wo"], ["y"], name="out_proj"),
+]
+graph = helper.make_graph(nodes, "attention", [
+    helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, D]),
+    helper.make_tensor_value_info("kcache", TensorProto.FLOAT, [1, H, D // H, S]),
+    helper.make_tensor_value_info("vcache", TensorProto.FLOAT, [1, H, S, D // H])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 1, D])], inits)
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
+                          producer_name="cimir-tests")
+onnx.checker.check_model(model)
+onnx.save(model, "attention.onnx")

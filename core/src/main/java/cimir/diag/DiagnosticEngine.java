@@ -99,8 +99,8 @@ public final class DiagnosticEngine {
     if (pos != null) {
       out.append(pos.file()).append(':').append(pos.line()).append(':').append(pos.column())
           .append(": ");
-    } else if (d.location() instanceof Location.Name n) {
-      out.append(n.name()).append(": ");
+    } else if (d.location() != null && d.location().names() != null) {
+      out.append(d.location().names()).append(": ");
     } else {
       out.append("<unknown>:0: ");
     }

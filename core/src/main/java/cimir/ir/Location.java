@@ -46,4 +46,23 @@ public sealed interface Location {
     }
     return null;
   }
+
+  /**
+   * The names inside this location, joined by ", " (a fused convolution and ReLU imported from
+   * ONNX: "conv1, relu1"), or null when it names nothing.
+   */
+  default String names() {
+    if (this instanceof Name n) {
+      return n.name();
+    }
+    if (this instanceof CallSite c) {
+      return c.callee().names();
+    }
+    if (this instanceof Fused f) {
+      List<String> parts = f.locations().stream().map(Location::names)
+          .filter(java.util.Objects::nonNull).toList();
+      return parts.isEmpty() ? null : String.join(", ", parts);
+    }
+    return null;
+  }
 }

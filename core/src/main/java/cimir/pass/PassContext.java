@@ -11,12 +11,20 @@ public final class PassContext {
   private final Context context;
   private final Map<String, Long> statistics;
   private final PrintStream reports;
+  private final boolean solverLog;
   private boolean failed;
 
-  PassContext(Context context, Map<String, Long> statistics, PrintStream reports) {
+  PassContext(Context context, Map<String, Long> statistics, PrintStream reports,
+      boolean solverLog) {
     this.context = context;
     this.statistics = statistics;
     this.reports = reports;
+    this.solverLog = solverLog;
+  }
+
+  /** Whether solvers run by passes print their logs to standard error (`--solver-log`). */
+  public boolean solverLog() {
+    return solverLog;
   }
 
   /** Where analysis passes print their reports (the tool's standard error). */

@@ -21,9 +21,9 @@ import java.util.Set;
 public final class PassManager {
   /** What to report while running. */
   public record Instrumentation(boolean verifyEach, PrintStream printIrAfterAll,
-      IrPrinter.Options printOptions, PrintStream reports) {
+      IrPrinter.Options printOptions, PrintStream reports, boolean solverLog) {
     public static final Instrumentation DEFAULT =
-        new Instrumentation(true, null, IrPrinter.Options.DEFAULT, System.err);
+        new Instrumentation(true, null, IrPrinter.Options.DEFAULT, System.err, false);
   }
 
   /** The time and statistics of one pass run, for `--timing` and `--pass-statistics`. */
@@ -106,7 +106,7 @@ public final class PassManager {
       Pipeline.PassNode node = (Pipeline.PassNode) n;
       Pass pass = node.pass();
       Map<String, Long> stats = PassContext.newStatistics();
-      PassContext pc = new PassContext(ctx, stats, instr.reports());
+      PassContext pc = new PassContext(ctx, stats, instr.reports(), instr.solverLog());
       long start = System.nanoTime();
       for (Operation target : anchors(root, pass.anchor())) {
         pass.run(target, pc);

@@ -7,6 +7,7 @@ import cimir.transforms.canonicalize.CanonicalizePass;
 import cimir.transforms.quantize.QuantizePass;
 import cimir.transforms.segment.ModeAllocPass;
 import cimir.transforms.segment.SegmentPass;
+import cimir.transforms.segment.SegmentReportPass;
 
 /** Registers the passes of the lowering module. */
 public final class LoweringPasses {
@@ -24,5 +25,6 @@ public final class LoweringPasses {
     registry.register(CostReportPass.INFO);
     registry.register(SegmentPass.INFO);
     registry.register(ModeAllocPass.INFO);
+    registry.register(SegmentReportPass.INFO);
   }
 }

@@ -79,6 +79,10 @@ public final class CimOpt extends ToolCommand {
   @Option(names = "--timing", description = "print a per-pass execution time report")
   boolean timing;
 
+  @Option(names = "--solver-log",
+      description = "let the solvers of passes (SCIP) print their logs to standard error")
+  boolean solverLog;
+
   @Option(names = "--pass-statistics", description = "print the statistics of every pass")
   boolean passStatistics;
 
@@ -240,7 +244,7 @@ public final class CimOpt extends ToolCommand {
     }
     IrPrinter.Options printOptions = new IrPrinter.Options(printGeneric, printDebugInfo);
     boolean ok = pm.run(module, new PassManager.Instrumentation(!noVerifyEach,
-        printIrAfterAll ? stderr : null, printOptions, stderr));
+        printIrAfterAll ? stderr : null, printOptions, stderr, solverLog));
     if (passStatistics) {
       pm.printStatistics(stderr);
     }

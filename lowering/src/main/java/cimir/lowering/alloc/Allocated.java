@@ -18,7 +18,8 @@ public record Allocated(StageProblem.Choice choice, StageProblem.Figures figures
     int n = p.ops().size();
     return new Allocated(new StageProblem.Choice(new long[n], new long[n]),
         new StageProblem.Figures(false, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
-            Double.POSITIVE_INFINITY, 0, 0, 0, 0, Double.POSITIVE_INFINITY),
+            Double.POSITIVE_INFINITY, 0, 0, 0, 0, Double.POSITIVE_INFINITY,
+            Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY),
         Status.INFEASIBLE, 0, "exact");
   }
 

@@ -34,12 +34,22 @@ import java.util.List;
  */
 public final class MipAllocator {
   private final double timeLimitSeconds;
+  private final java.io.PrintStream log;
   private long solved;
   private long nanos;
 
   /** @param timeLimitSeconds the limit of each solve (infinite for none) */
   public MipAllocator(double timeLimitSeconds) {
+    this(timeLimitSeconds, null);
+  }
+
+  /**
+   * @param timeLimitSeconds the limit of each solve (infinite for none)
+   * @param log where SCIP prints its log; null for nowhere
+   */
+  public MipAllocator(double timeLimitSeconds, java.io.PrintStream log) {
     this.timeLimitSeconds = timeLimitSeconds;
+    this.log = log;
   }
 
   /** MIPs solved so far. */
@@ -85,7 +95,7 @@ public final class MipAllocator {
         tMax = Math.min(tMax, known / p.batch() * (1 + 1e-9));
       }
       Model m = build(mip, p, Math.max(leastPeriod, 0), tMax);
-      Mip.Result r = mip.solve(Mip.Params.DEFAULT.withTimeLimit(timeLimitSeconds));
+      Mip.Result r = mip.solve(Mip.Params.DEFAULT.withTimeLimit(timeLimitSeconds).withLog(log));
       solved++;
       if (!r.hasSolution()) {
         return Allocated.infeasible(p);

@@ -116,9 +116,14 @@ public record StageProblem(List<Item> ops, List<int[]> edges, Chip chip, long ba
   /** An allocation of this problem: copies and buffer arrays per operator. */
   public record Choice(long[] copies, long[] buffers) {}
 
-  /** The figures of one allocation; {@code feasible} false when it breaks a capacity. */
+  /**
+   * The figures of one allocation; {@code feasible} false when it breaks a capacity. The
+   * transition is the part of the latency and energy spent entering the stage and leaving it:
+   * mode switches, weight loads and spilled outputs.
+   */
   public record Figures(boolean feasible, double period, double latencyCost, double energyCost,
-      long computeArrays, long memoryArrays, long cores, long switches, double objective) {}
+      long computeArrays, long memoryArrays, long cores, long switches, double objective,
+      double transitionCycles, double transitionPj) {}
 
   /** The most copies operator i may take: all the chip's arrays, if it may duplicate. */
   public long mostCopies(int i) {
@@ -228,17 +233,18 @@ public record StageProblem(List<Item> ops, List<int[]> edges, Chip chip, long ba
     cores = Math.min(cores, chip.cores());
     long switches = Math.max(0, memory - previousMemory)
         + Math.max(0, compute - (chip.arrays() - previousMemory));
-    double latencyCost = batch * period + chip.switchCycles() * switches + loads + fixedCycles;
+    double transitionCycles = chip.switchCycles() * switches + loads + fixedCycles;
+    double transitionPj = chip.switchPj() * switches + loadPj + fixedPj;
+    double latencyCost = batch * period + transitionCycles;
     double energyCost = batch * dynamic
-        + chip.staticPjPerCoreCycle() * Math.max(1, cores) * batch * period
-        + chip.switchPj() * switches + loadPj + fixedPj;
+        + chip.staticPjPerCoreCycle() * Math.max(1, cores) * batch * period + transitionPj;
     double objective = switch (objective()) {
       case LATENCY -> latencyCost;
       case ENERGY -> energyCost;
       case EDP -> latencyCost * energyCost;
     };
     return new Figures(feasible, period, latencyCost, energyCost, compute, memory, cores,
-        switches, objective);
+        switches, objective, transitionCycles, transitionPj);
   }
 
   static long ceilDiv(long a, long b) {

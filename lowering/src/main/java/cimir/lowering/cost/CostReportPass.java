@@ -111,7 +111,11 @@ public final class CostReportPass implements Pass {
     return null;
   }
 
-  private static String name(Operation op) {
+  /**
+   * An operator's name in reports: its ONNX node (the last of a fusion) when its location was
+   * kept, else its line, else its op name; long names keep their end.
+   */
+  public static String name(Operation op) {
     Location loc = op.location();
     if (loc instanceof Location.Fused fused && !fused.locations().isEmpty()) {
       loc = fused.locations().get(fused.locations().size() - 1);

@@ -113,12 +113,12 @@ public final class Mip implements AutoCloseable {
    * @param threads 1 for SCIP's sequential solver; more runs SCIP's concurrent solver on that
    *     many threads
    * @param seed shifts all of SCIP's random seeds (`randomization/randomseedshift`), >= 0
-   * @param log print SCIP's log on standard error; off, SCIP prints nothing
+   * @param log where SCIP prints its log (a tool's standard error); null, SCIP prints nothing
    */
   public record Params(double timeLimitSeconds, double relativeGap, int threads, int seed,
-      boolean log) {
+      java.io.PrintStream log) {
     /** No time limit, optimality, one thread, seed 0, quiet. */
-    public static final Params DEFAULT = new Params(Double.POSITIVE_INFINITY, 0, 1, 0, false);
+    public static final Params DEFAULT = new Params(Double.POSITIVE_INFINITY, 0, 1, 0, null);
 
     public Params {
       if (!(timeLimitSeconds > 0)) {
@@ -151,8 +151,9 @@ public final class Mip implements AutoCloseable {
       return new Params(timeLimitSeconds, relativeGap, threads, value, log);
     }
 
-    public Params withLog(boolean on) {
-      return new Params(timeLimitSeconds, relativeGap, threads, seed, on);
+    /** Logs to `out`, or nowhere when it is null. */
+    public Params withLog(java.io.PrintStream out) {
+      return new Params(timeLimitSeconds, relativeGap, threads, seed, out);
     }
   }
 
@@ -238,6 +239,9 @@ public final class Mip implements AutoCloseable {
   private final List<Var> vars = new ArrayList<>();
   private Pointer scip;
   private boolean solved;
+  /** The log's callbacks, held while SCIP may call them (until {@link #close}). */
+  private ScipLibrary.MessageCallback logInfo;
+  private ScipLibrary.MessageCallback logWarning;
 
   private Mip(ScipLibrary lib, Pointer scip) {
     this.lib = lib;
@@ -438,8 +442,8 @@ public final class Mip implements AutoCloseable {
   public Result solve(Params params) {
     requireModifiable();
     solved = true;
-    if (params.log()) {
-      logToStderr();
+    if (params.log() != null) {
+      logTo(params.log());
     }
     if (params.timeLimitSeconds() != Double.POSITIVE_INFINITY) {
       setReal("limits/time", Math.min(params.timeLimitSeconds(), infinity));
@@ -490,12 +494,13 @@ public final class Mip implements AutoCloseable {
     }
   }
 
-  /** Replaces the quiet default handler with one that prints on Java's standard error. */
-  private void logToStderr() {
+  /** Replaces the quiet default handler with one that prints on `out`. */
+  private void logTo(java.io.PrintStream out) {
     PointerByReference ref = new PointerByReference();
+    logInfo = new ScipLibrary.StreamPrinter(out, "");
+    logWarning = new ScipLibrary.StreamPrinter(out, "WARNING: ");
     ScipLibrary.check(api.SCIPmessagehdlrCreate(ref, ScipLibrary.TRUE, null, ScipLibrary.FALSE,
-        ScipLibrary.STDERR_WARNING, ScipLibrary.STDERR_INFO, ScipLibrary.STDERR_INFO, null, null),
-        "SCIPmessagehdlrCreate");
+        logWarning, logInfo, logInfo, null, null), "SCIPmessagehdlrCreate");
     try {
       ScipLibrary.check(api.SCIPsetMessagehdlr(scip, ref.getValue()), "SCIPsetMessagehdlr");
     } finally {

@@ -137,11 +137,13 @@ final class ScipLibrary {
     void invoke(Pointer messagehdlr, Pointer file, String message);
   }
 
-  /** Prints SCIP's log on Java's standard error, never on standard output. */
-  static final class StderrPrinter implements MessageCallback {
+  /** Prints SCIP's log on a Java stream (a tool's standard error), never on standard output. */
+  static final class StreamPrinter implements MessageCallback {
+    private final java.io.PrintStream out;
     private final String prefix;
 
-    StderrPrinter(String prefix) {
+    StreamPrinter(java.io.PrintStream out, String prefix) {
+      this.out = out;
       this.prefix = prefix;
     }
 
@@ -149,13 +151,9 @@ final class ScipLibrary {
     public void invoke(Pointer messagehdlr, Pointer file, String message) {
       // As SCIP's default handler: no prefix on an empty line or a continuation.
       boolean bare = message.isEmpty() || message.charAt(0) == '\n';
-      System.err.print(bare ? message : prefix + message);
+      out.print(bare ? message : prefix + message);
     }
   }
-
-  /** Held here for good: SCIP keeps the native stubs, so they must never be collected. */
-  static final MessageCallback STDERR_INFO = new StderrPrinter("");
-  static final MessageCallback STDERR_WARNING = new StderrPrinter("WARNING: ");
 
   final Api api;
   final int major;

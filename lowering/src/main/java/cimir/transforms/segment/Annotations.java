@@ -42,6 +42,8 @@ final class Annotations {
     segment.setAttr("alloc.period", Attribute.FloatAttr.f64(f.period()));
     segment.setAttr("alloc.latency", Attribute.FloatAttr.f64(f.latencyCost()));
     segment.setAttr("alloc.energy", Attribute.FloatAttr.f64(f.energyCost()));
+    segment.setAttr("alloc.transition_cycles", Attribute.FloatAttr.f64(f.transitionCycles()));
+    segment.setAttr("alloc.transition_energy", Attribute.FloatAttr.f64(f.transitionPj()));
     segment.setAttr("alloc.status", Attribute.StringAttr.of(
         a.status().name().toLowerCase(java.util.Locale.ROOT)));
     segment.setAttr("alloc.gap", Attribute.FloatAttr.f64(a.gap()));

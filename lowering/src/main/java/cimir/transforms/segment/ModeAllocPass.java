@@ -57,7 +57,8 @@ public final class ModeAllocPass implements Pass {
     }
     StageModel model = new StageModel(hw, options.batch(),
         StageModel.objective(options.objective()), options.policy().equals("mip"), true);
-    MipAllocator mip = new MipAllocator(options.timeLimitMillis() / 1000.0);
+    MipAllocator mip = new MipAllocator(options.timeLimitMillis() / 1000.0,
+        ctx.solverLog() ? ctx.reports() : null);
     double worstGap = 0;
     try {
       for (Operation f : module.region(0).entryBlock()) {
@@ -87,11 +88,11 @@ public final class ModeAllocPass implements Pass {
           }
           if (a.status() != Allocated.Status.OPTIMAL && exact.isPresent()) {
             ctx.diag().opWarning(seg, String.format(Locale.ROOT, "SCIP stopped at its time"
-                + " limit %.2f%% from a proof of optimality; keeping the exact combinatorial"
-                + " optimum, which applies to this stage", a.gap() * 100));
+                + " limit with a gap of %.2f%%; keeping the exact combinatorial optimum",
+                a.gap() * 100));
             if (exact.get().objective() <= a.objective()) {
               a = new Allocated(exact.get().choice(), exact.get().figures(),
-                  Allocated.Status.OPTIMAL, a.gap(), "exact");
+                  Allocated.Status.OPTIMAL, 0, "exact");
             }
           } else if (a.status() != Allocated.Status.OPTIMAL) {
             ctx.diag().opWarning(seg, String.format(Locale.ROOT, "the solver stopped at its"

@@ -119,7 +119,8 @@ public final class SegmentPass implements Pass {
     if (g.size() == 0) {
       return true;
     }
-    MipAllocator mip = new MipAllocator(options.timeLimitMillis() / 1000.0);
+    MipAllocator mip = new MipAllocator(options.timeLimitMillis() / 1000.0,
+        ctx.solverLog() ? ctx.reports() : null);
     StageCoster coster = g.coster(model, mip::solve);
     try {
       return partition(body, g, coster, mip, ctx);
