@@ -1,0 +1,90 @@
+package cimir.transforms.segment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cimir.dialect.builtin.ModuleOp;
+import cimir.dialect.graph.GraphAttrs;
+import cimir.dialect.graph.GraphDialect;
+import cimir.dialect.hw.HardwareModel;
+import cimir.dialect.hw.HwPresets;
+import cimir.dialect.op.OpDialect;
+import cimir.ir.Context;
+import cimir.ir.Operation;
+import cimir.ir.Verifier;
+import cimir.lowering.LoweringPasses;
+import cimir.lowering.onnx.OnnxImporter;
+import cimir.lowering.onnx.OnnxReader;
+import cimir.pass.PassManager;
+import cimir.pass.PassRegistry;
+import cimir.pass.Pipeline;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * `segment,mode-alloc` on every shipped model and both presets: every operator lands in a
+ * segment, every segment's allocation fits the chip and was solved, and the segments' arrays
+ * agree with their operators'.
+ */
+class EveryModelSegmentsTest {
+  private static final Path MODELS = Path.of("..", "models");
+
+  @ParameterizedTest
+  @CsvSource({"resnet18, cimflow", "resnet18, dynaplasia", "mobilenet_v2, cimflow",
+      "mobilenet_v2, dynaplasia", "efficientnet_b0, cimflow", "efficientnet_b0, dynaplasia",
+      "vgg16, cimflow", "vgg16, dynaplasia", "bert_base_layer, cimflow",
+      "bert_base_layer, dynaplasia", "llama7b_block_decode, cimflow",
+      "llama7b_block_decode, dynaplasia", "llama7b_block_prefill, cimflow",
+      "llama7b_block_prefill, dynaplasia"})
+  void segmentsAndAllocates(String model, String arch) throws Exception {
+    Context ctx = GraphDialect.newContext();
+    ctx.register(new OpDialect());
+    Operation module = OnnxImporter.importModel(ctx,
+        OnnxReader.read(Files.readAllBytes(MODELS.resolve(model + ".onnx"))), Map.of());
+    PassRegistry registry = new PassRegistry();
+    LoweringPasses.registerPasses(registry);
+    PassManager pm = new PassManager(ctx, Pipeline.parse("canonicalize,graph-to-op{arch="
+        + arch + "},segment,mode-alloc", registry, ctx.diagnostics()));
+    assertTrue(pm.run(module, PassManager.Instrumentation.DEFAULT),
+        () -> ctx.diagnostics().diagnostics().toString());
+    assertTrue(Verifier.verify(ctx, module));
+    assertTrue(SegmentPass.SEGMENTED.present().test(module));
+    HardwareModel hw = HwPresets.byName(arch).orElseThrow();
+    List<Operation> segments = new ArrayList<>();
+    for (Operation op : new ModuleOp(module).body().first().region(0).entryBlock()) {
+      if (op.name().equals("op.segment")) {
+        segments.add(op);
+      }
+    }
+    assertTrue(!segments.isEmpty());
+    for (int s = 0; s < segments.size(); s++) {
+      GraphAttrs a = new GraphAttrs(segments.get(s).attributes());
+      String what = model + " on " + arch + ", segment " + s;
+      assertEquals(s, a.i64("index", -1), what);
+      assertTrue(List.of("optimal", "feasible").contains(a.str("alloc.status", "")), what);
+      long compute = a.i64("alloc.compute_arrays", -1);
+      long memory = a.i64("alloc.memory_arrays", -1);
+      assertTrue(compute >= 0 && memory >= 0 && compute + memory <= hw.totalMacros(), what);
+      assertTrue(memory == 0 || hw.core().macro().dualMode(), what);
+      assertTrue(Double.isFinite(a.f("alloc.latency", Double.NaN)), what);
+      long opCompute = 0;
+      long opMemory = 0;
+      for (Operation op : segments.get(s).region(0).entryBlock()) {
+        if (OperatorGraph.OPERATORS.contains(op.name())) {
+          GraphAttrs o = new GraphAttrs(op.attributes());
+          opCompute += o.i64("alloc.compute_arrays", -1);
+          opMemory += o.i64("alloc.memory_arrays", -1);
+          assertTrue(o.f("alloc.latency", Double.NaN) <= a.f("alloc.period", 0) * (1 + 1e-9),
+              what + ": " + op.name() + " is slower than the period");
+        }
+      }
+      assertEquals(compute, opCompute, what);
+      assertEquals(memory, opMemory, what);
+    }
+  }
+}
