@@ -60,6 +60,7 @@ public final class ModeAllocPass implements Pass {
     MipAllocator mip = new MipAllocator(options.timeLimitMillis() / 1000.0,
         ctx.solverLog() ? ctx.reports() : null);
     double worstGap = 0;
+    long beaten = 0;
     try {
       for (Operation f : module.region(0).entryBlock()) {
         if (!f.name().equals("func.func") || new FuncOp(f).isDeclaration()) {
@@ -86,7 +87,18 @@ public final class ModeAllocPass implements Pass {
             ctx.fail();
             return;
           }
-          if (a.status() != Allocated.Status.OPTIMAL && exact.isPresent()) {
+          if (a.status() == Allocated.Status.OPTIMAL && exact.isPresent()
+              && exact.get().objective() < a.objective() * (1 - 1e-9)) {
+            // SCIP called a worse allocation optimal (seen on stages of thousands of arrays;
+            // not yet explained); the exact path's optimum, checked against enumeration and
+            // against SCIP on small stages, stands.
+            ctx.diag().opWarning(seg, String.format(Locale.ROOT, "SCIP's optimum %.6g is %.3f%%"
+                + " worse than the exact combinatorial optimum %.6g; keeping the exact one",
+                a.objective(), 100 * (a.objective() / exact.get().objective() - 1),
+                exact.get().objective()));
+            beaten++;
+            a = exact.get();
+          } else if (a.status() != Allocated.Status.OPTIMAL && exact.isPresent()) {
             ctx.diag().opWarning(seg, String.format(Locale.ROOT, "SCIP stopped at its time"
                 + " limit with a gap of %.2f%%; keeping the exact combinatorial optimum",
                 a.gap() * 100));
@@ -112,5 +124,6 @@ public final class ModeAllocPass implements Pass {
     ctx.count("MIPs solved", mip.solved());
     ctx.count("solver time (ms)", mip.millis());
     ctx.count("worst gap (ppm)", Math.round(worstGap * 1e6));
+    ctx.count("SCIP optima bettered by the exact path", beaten);
   }
 }
