@@ -5,6 +5,7 @@ import cimir.lowering.cost.CostReportPass;
 import cimir.lowering.graphtoop.GraphToOpPass;
 import cimir.transforms.canonicalize.CanonicalizePass;
 import cimir.transforms.quantize.QuantizePass;
+import cimir.lowering.optometa.OpToMetaPass;
 import cimir.transforms.segment.ModeAllocPass;
 import cimir.transforms.segment.SegmentPass;
 import cimir.transforms.segment.SegmentReportPass;
@@ -15,7 +16,7 @@ public final class LoweringPasses {
 
   /** The IR stages the lowering passes need or produce. */
   public static java.util.List<cimir.pass.Stage> stages() {
-    return java.util.List.of(SegmentPass.SEGMENTED);
+    return java.util.List.of(SegmentPass.SEGMENTED, OpToMetaPass.META);
   }
 
   public static void registerPasses(PassRegistry registry) {
@@ -26,5 +27,6 @@ public final class LoweringPasses {
     registry.register(SegmentPass.INFO);
     registry.register(ModeAllocPass.INFO);
     registry.register(SegmentReportPass.INFO);
+    registry.register(OpToMetaPass.INFO);
   }
 }

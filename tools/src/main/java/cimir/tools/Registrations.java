@@ -23,6 +23,7 @@ public final class Registrations {
     ctx.register(new GraphDialect());
     ctx.register(new HwDialect());
     ctx.register(new cimir.dialect.op.OpDialect());
+    ctx.register(new cimir.dialect.meta.MetaDialect());
     TestPasses.registerDialects(ctx);
     return ctx;
   }

@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * `segment,mode-alloc` on every shipped model and both presets: every operator lands in a
  * segment, every segment's allocation fits the chip and was solved, and the segments' arrays
- * agree with their operators'.
+ * agree with their operators'; then `op-to-meta` lowers it to a `meta.flow` that verifies (its
+ * verifier follows every array's mode and weights), one `meta.parallel` per segment.
  */
 class EveryModelSegmentsTest {
   private static final Path MODELS = Path.of("..", "models");
@@ -44,6 +45,7 @@ class EveryModelSegmentsTest {
   void segmentsAndAllocates(String model, String arch) throws Exception {
     Context ctx = GraphDialect.newContext();
     ctx.register(new OpDialect());
+    ctx.register(new cimir.dialect.meta.MetaDialect());
     Operation module = OnnxImporter.importModel(ctx,
         OnnxReader.read(Files.readAllBytes(MODELS.resolve(model + ".onnx"))), Map.of());
     PassRegistry registry = new PassRegistry();
@@ -51,7 +53,7 @@ class EveryModelSegmentsTest {
     PassManager pm = new PassManager(ctx, Pipeline.parse("canonicalize,graph-to-op{arch="
         + arch + "},segment,mode-alloc", registry, ctx.diagnostics()));
     assertTrue(pm.run(module, PassManager.Instrumentation.DEFAULT),
-        () -> ctx.diagnostics().diagnostics().toString());
+        () -> ctx.diagnostics().diagnostics().stream().map(ctx.diagnostics()::format).toList().toString());
     assertTrue(Verifier.verify(ctx, module));
     assertTrue(SegmentPass.SEGMENTED.present().test(module));
     HardwareModel hw = HwPresets.byName(arch).orElseThrow();
@@ -86,5 +88,18 @@ class EveryModelSegmentsTest {
       assertEquals(compute, opCompute, what);
       assertEquals(memory, opMemory, what);
     }
+    PassManager toMeta = new PassManager(ctx, Pipeline.parse("op-to-meta", registry,
+        ctx.diagnostics()));
+    assertTrue(toMeta.run(module, PassManager.Instrumentation.DEFAULT),
+        () -> ctx.diagnostics().diagnostics().stream().map(ctx.diagnostics()::format).toList().toString());
+    assertTrue(Verifier.verify(ctx, module));
+    int[] parallels = {0};
+    int[] leftovers = {0};
+    module.walk(op -> {
+      parallels[0] += op.name().equals("meta.parallel") ? 1 : 0;
+      leftovers[0] += op.dialect().equals("op") ? 1 : 0;
+    });
+    assertEquals(segments.size(), parallels[0]);
+    assertEquals(0, leftovers[0]);
   }
 }
