@@ -4,6 +4,7 @@ import cimir.dialect.builtin.BuiltinDialect;
 import cimir.dialect.func.FuncDialect;
 import cimir.dialect.graph.GraphDialect;
 import cimir.dialect.hw.HwDialect;
+import cimir.dialect.isa.IsaDialect;
 import cimir.dialect.test.TestPasses;
 import cimir.ir.Context;
 import cimir.lowering.LoweringPasses;
@@ -24,6 +25,7 @@ public final class Registrations {
     ctx.register(new HwDialect());
     ctx.register(new cimir.dialect.op.OpDialect());
     ctx.register(new cimir.dialect.meta.MetaDialect());
+    ctx.register(new IsaDialect());
     TestPasses.registerDialects(ctx);
     return ctx;
   }
