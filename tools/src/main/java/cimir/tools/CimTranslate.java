@@ -23,10 +23,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The cim-translate driver: translations between cimir IR and other formats (ONNX in). */
+/**
+ * The cim-translate driver: translations between cimir IR and other formats (ONNX in; the
+ * ISA's assembly, binary and program JSON out, and assembly and JSON in).
+ */
 @Command(name = "cim-translate", mixinStandardHelpOptions = true, versionProvider = Version.class,
     sortOptions = false, usageHelpAutoWidth = true,
-    description = "Translates a model into cimir IR (MLIR's textual format).")
+    description = "Translates a model into cimir IR (MLIR's textual format), and isa programs"
+        + " between cimir IR and the ISA's formats.")
 public final class CimTranslate extends ToolCommand {
   @Parameters(index = "0", arity = "0..1", defaultValue = "-", paramLabel = "INPUT",
       description = "input file, or - for standard input (default)")
@@ -40,6 +44,20 @@ public final class CimTranslate extends ToolCommand {
     @Option(names = "--import-onnx", required = true,
         description = "import an ONNX model (opset 13 and later) into the graph dialect")
     boolean importOnnx;
+
+    @Option(names = "--import-isa-json", required = true,
+        description = "import CIMFlow's program JSON (ISA 3.0, or the older class/type form)"
+            + " into the isa dialect")
+    boolean importIsaJson;
+
+    @Option(names = "--import-isa-asm", required = true,
+        description = "import ISA assembly into the isa dialect")
+    boolean importIsaAsm;
+
+    @Option(names = "--emit", required = true, paramLabel = "FORMAT",
+        description = "write the isa.program of a cimir module as isa-asm, isa-bin (needs -o)"
+            + " or isa-json")
+    String emit;
   }
 
   @Option(names = "-o", paramLabel = "FILE", description = "output file (default: standard output)")
@@ -68,6 +86,13 @@ public final class CimTranslate extends ToolCommand {
 
   @Override
   public Integer call() throws IOException {
+    if (translation.emit != null) {
+      return IsaTranslation.emit(translation.emit, input, output, stdin, stdout, stderr);
+    }
+    if (translation.importIsaJson || translation.importIsaAsm) {
+      return IsaTranslation.importProgram(translation.importIsaJson, input, output, stdin,
+          stdout, stderr, new IrPrinter.Options(printGeneric, printDebugInfo));
+    }
     for (var d : dims.entrySet()) {
       if (d.getValue() <= 0) {
         stderr.println("cim-translate: error: --dim " + d.getKey() + "=" + d.getValue()

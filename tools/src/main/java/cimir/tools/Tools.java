@@ -117,4 +117,33 @@ final class Tools {
     }
     return ok;
   }
+
+  /**
+   * Writes `bytes` to standard output or to `output`, through a temporary file that replaces
+   * `output` only once complete. Returns whether it succeeded; write errors are reported.
+   */
+  static boolean writeBytes(String output, PrintStream stdout, PrintStream stderr, String tool,
+      byte[] bytes) throws IOException {
+    if (output == null || output.equals("-")) {
+      stdout.write(bytes);
+      stdout.flush();
+      return !stdout.checkError();
+    }
+    Path target = Path.of(output).toAbsolutePath();
+    Path tmp = null;
+    try {
+      tmp = Files.createTempFile(target.getParent(), "." + tool, ".tmp");
+      Files.write(tmp, bytes);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      stderr.println(output + ": error: could not write output file: " + e.getMessage());
+      return false;
+    } finally {
+      if (tmp != null) {
+        Files.deleteIfExists(tmp);
+      }
+    }
+  }
 }
