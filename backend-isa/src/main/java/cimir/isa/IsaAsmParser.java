@@ -167,7 +167,7 @@ public final class IsaAsmParser {
         String piece = code.substring(begin, i);
         int lead = firstNonBlank(piece);
         if (lead == piece.length()) {
-          error(i == code.length() ? i : i, "expected an operand");
+          error(i, "expected an operand");
           return null;
         }
         out.add(new Operand(piece.strip(), begin + lead));
