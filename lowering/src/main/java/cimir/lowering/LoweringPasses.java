@@ -4,6 +4,7 @@ import cimir.pass.PassRegistry;
 import cimir.lowering.cost.CostReportPass;
 import cimir.lowering.graphtoop.GraphToOpPass;
 import cimir.transforms.canonicalize.CanonicalizePass;
+import cimir.transforms.place.PlacePass;
 import cimir.transforms.quantize.QuantizePass;
 import cimir.lowering.optometa.OpToMetaPass;
 import cimir.transforms.segment.ModeAllocPass;
@@ -27,6 +28,7 @@ public final class LoweringPasses {
     registry.register(SegmentPass.INFO);
     registry.register(ModeAllocPass.INFO);
     registry.register(SegmentReportPass.INFO);
+    registry.register(PlacePass.INFO);
     registry.register(OpToMetaPass.INFO);
   }
 }
