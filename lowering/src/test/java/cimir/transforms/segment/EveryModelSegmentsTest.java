@@ -29,8 +29,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * `segment,mode-alloc` on every shipped model and both presets: every operator lands in a
  * segment, every segment's allocation fits the chip and was solved, and the segments' arrays
- * agree with their operators'; then `op-to-meta` lowers it to a `meta.flow` that verifies (its
- * verifier follows every array's mode and weights), one `meta.parallel` per segment.
+ * agree with their operators'; then `place,op-to-meta` lower it to a `meta.flow` that
+ * verifies (its verifier follows every array's mode and weights), one `meta.parallel` per
+ * segment.
  */
 class EveryModelSegmentsTest {
   private static final Path MODELS = Path.of("..", "models");
@@ -88,7 +89,7 @@ class EveryModelSegmentsTest {
       assertEquals(compute, opCompute, what);
       assertEquals(memory, opMemory, what);
     }
-    PassManager toMeta = new PassManager(ctx, Pipeline.parse("op-to-meta", registry,
+    PassManager toMeta = new PassManager(ctx, Pipeline.parse("place,op-to-meta", registry,
         ctx.diagnostics()));
     assertTrue(toMeta.run(module, PassManager.Instrumentation.DEFAULT),
         () -> ctx.diagnostics().diagnostics().stream().map(ctx.diagnostics()::format).toList().toString());
