@@ -28,6 +28,22 @@ public final class OpDef {
   @FunctionalInterface
   public interface Verifier {
     void verify(Operation op, DiagnosticEngine diag);
+
+    /**
+     * The check of a region op whose single region ends in `yieldOp`, yielding values typed as
+     * the op's results.
+     */
+    static Verifier yieldsResults(String yieldOp) {
+      return (op, diag) -> {
+        Operation last = op.region(0).isEmpty() ? null : op.region(0).entryBlock().last();
+        if (last == null || !last.name().equals(yieldOp)) {
+          diag.opError(op, "expects its body to end in '" + yieldOp + "'");
+        } else if (!last.operandTypes().equals(op.resultTypes())) {
+          diag.opError(op, "yields " + last.numOperands() + " value(s) whose types differ from"
+              + " its " + op.numResults() + " result(s)");
+        }
+      };
+    }
   }
 
   private final String name;

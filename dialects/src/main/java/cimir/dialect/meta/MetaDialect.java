@@ -85,7 +85,7 @@ public final class MetaDialect implements Dialect {
       .variadicResult("outputs", TENSOR)
       .regions(1)
       .attr("segment", COUNT, "the stage's position in execution order")
-      .verifier((op, diag) -> verifyYield(op, diag))
+      .verifier(OpDef.Verifier.yieldsResults("meta.yield"))
       .build();
 
   public static final OpDef YIELD = OpDef.builder("meta.yield")
@@ -257,17 +257,6 @@ public final class MetaDialect implements Dialect {
       }
     }
     return true;
-  }
-
-  /** The region ends in `meta.yield` of values typed as the op's results. */
-  static void verifyYield(Operation op, DiagnosticEngine diag) {
-    Operation last = op.region(0).isEmpty() ? null : op.region(0).entryBlock().last();
-    if (last == null || !last.name().equals("meta.yield")) {
-      diag.opError(op, "expects its body to end in 'meta.yield'");
-    } else if (!last.operandTypes().equals(op.resultTypes())) {
-      diag.opError(op, "yields " + last.numOperands() + " value(s) whose types differ from its "
-          + op.numResults() + " result(s)");
-    }
   }
 
   private static void verifyCopies(Operation op, DiagnosticEngine diag) {

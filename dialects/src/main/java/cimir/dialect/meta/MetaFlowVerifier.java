@@ -33,7 +33,7 @@ final class MetaFlowVerifier {
   }
 
   static void verify(Operation flow, DiagnosticEngine diag) {
-    MetaDialect.verifyYield(flow, diag);
+    cimir.ir.OpDef.Verifier.yieldsResults("meta.yield").verify(flow, diag);
     if (count(flow, "cores") <= 0 || count(flow, "arrays_per_core") <= 0
         || count(flow, "array_bytes") <= 0 || flow.region(0).isEmpty()) {
       return; // the attribute and region checks report it

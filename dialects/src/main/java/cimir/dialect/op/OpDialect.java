@@ -137,17 +137,7 @@ public final class OpDialect implements Dialect {
       .variadicResult("outputs", TENSOR)
       .regions(1)
       .optionalAttr("index", COUNT, "the stage's position in execution order")
-      .verifier((op, diag) -> {
-        Operation last = op.region(0).isEmpty() ? null : op.region(0).entryBlock().last();
-        if (last == null || !last.name().equals("op.yield")) {
-          diag.opError(op, "expects its body to end in 'op.yield'");
-          return;
-        }
-        if (!last.operandTypes().equals(op.resultTypes())) {
-          diag.opError(op, "yields " + last.numOperands() + " value(s) whose types differ from"
-              + " its " + op.numResults() + " result(s)");
-        }
-      })
+      .verifier(OpDef.Verifier.yieldsResults("op.yield"))
       .build();
 
   public static final OpDef YIELD = OpDef.builder("op.yield")
