@@ -30,5 +30,17 @@ public final class LoweringPasses {
     registry.register(SegmentReportPass.INFO);
     registry.register(PlacePass.INFO);
     registry.register(OpToMetaPass.INFO);
+    // From an imported graph to meta-operators (meta-to-isa will end them in the isa dialect).
+    // CIMFlow and CMSwitch both cut stages from a topological order (max-states=1: ranges only).
+    registry.registerPipeline("cimflow", "CIMFlow's flow: stages as ranges of a topological"
+        + " order, weight duplication, no memory mode",
+        "canonicalize,graph-to-op,segment{policy=all-compute max-states=1},"
+            + "mode-alloc{policy=all-compute},place,op-to-meta");
+    registry.registerPipeline("cmswitch", "CMSwitch's flow: stages as ranges of a topological"
+        + " order, arrays in compute or memory mode by a MIP",
+        "canonicalize,graph-to-op,segment{max-states=1},mode-alloc,place,op-to-meta");
+    registry.registerPipeline("default", "everything cimir does: stages as any dependency-closed"
+        + " sets, memory mode, placement by search",
+        "canonicalize,graph-to-op,segment,mode-alloc,place,op-to-meta");
   }
 }
