@@ -14,6 +14,12 @@ import java.util.function.ToDoubleFunction;
  * The cost of a candidate stage: the optimum of its allocation problem ({@link StageProblem}),
  * with the outputs that leave the stage spilled to global memory. The exact combinatorial
  * path answers where it applies, the MIP elsewhere.
+ *
+ * <p>A candidate is costed as if the chip were at rest before it (every array in compute
+ * mode, so its memory-mode arrays are all switched), which keeps the cost a function of the
+ * stage alone, as the DP needs. The true switch count depends on the stage before (arrays
+ * already in memory mode need not switch, arrays left there may have to switch back);
+ * `mode-alloc` solves the chosen stages in order against it.
  */
 public final class StageCoster implements ToDoubleFunction<BitSet> {
   private final StageModel model;
@@ -93,7 +99,8 @@ public final class StageCoster implements ToDoubleFunction<BitSet> {
     if (!fits(stage)) {
       return Double.POSITIVE_INFINITY;
     }
-    Allocated a = allocate(stage, 0);
+    Allocated a = allocate(stage, 0); // at rest: no array in memory mode
+
     return a.feasible() ? a.objective() : Double.POSITIVE_INFINITY;
   }
 
