@@ -114,11 +114,13 @@ public final class Mip implements AutoCloseable {
    *     many threads
    * @param seed shifts all of SCIP's random seeds (`randomization/randomseedshift`), >= 0
    * @param log where SCIP prints its log (a tool's standard error); null, SCIP prints nothing
+   * @param presolve whether SCIP presolves (its default); off, it solves the model as stated
    */
   public record Params(double timeLimitSeconds, double relativeGap, int threads, int seed,
-      java.io.PrintStream log) {
-    /** No time limit, optimality, one thread, seed 0, quiet. */
-    public static final Params DEFAULT = new Params(Double.POSITIVE_INFINITY, 0, 1, 0, null);
+      java.io.PrintStream log, boolean presolve) {
+    /** No time limit, optimality, one thread, seed 0, quiet, presolved. */
+    public static final Params DEFAULT =
+        new Params(Double.POSITIVE_INFINITY, 0, 1, 0, null, true);
 
     public Params {
       if (!(timeLimitSeconds > 0)) {
@@ -136,24 +138,28 @@ public final class Mip implements AutoCloseable {
     }
 
     public Params withTimeLimit(double seconds) {
-      return new Params(seconds, relativeGap, threads, seed, log);
+      return new Params(seconds, relativeGap, threads, seed, log, presolve);
     }
 
     public Params withGap(double gap) {
-      return new Params(timeLimitSeconds, gap, threads, seed, log);
+      return new Params(timeLimitSeconds, gap, threads, seed, log, presolve);
     }
 
     public Params withThreads(int count) {
-      return new Params(timeLimitSeconds, relativeGap, count, seed, log);
+      return new Params(timeLimitSeconds, relativeGap, count, seed, log, presolve);
     }
 
     public Params withSeed(int value) {
-      return new Params(timeLimitSeconds, relativeGap, threads, value, log);
+      return new Params(timeLimitSeconds, relativeGap, threads, value, log, presolve);
+    }
+
+    public Params withPresolve(boolean on) {
+      return new Params(timeLimitSeconds, relativeGap, threads, seed, log, on);
     }
 
     /** Logs to `out`, or nowhere when it is null. */
     public Params withLog(java.io.PrintStream out) {
-      return new Params(timeLimitSeconds, relativeGap, threads, seed, out);
+      return new Params(timeLimitSeconds, relativeGap, threads, seed, out, presolve);
     }
   }
 
@@ -450,6 +456,9 @@ public final class Mip implements AutoCloseable {
     }
     setReal("limits/gap", Math.min(params.relativeGap(), infinity));
     setInt("randomization/randomseedshift", params.seed());
+    if (!params.presolve()) {
+      setInt("presolving/maxrounds", 0);
+    }
     if (params.threads() > 1) {
       // Opportunistic: SCIP 10.0.0's deterministic concurrent mode (parallel/mode 1) stops
       // its solvers at once with status unknown, even on a 40-item knapsack.

@@ -89,10 +89,9 @@ public final class ModeAllocPass implements Pass {
           }
           if (a.status() == Allocated.Status.OPTIMAL && exact.isPresent()
               && exact.get().objective() < a.objective() * (1 - 1e-9)) {
-            // SCIP called a worse allocation optimal (seen on stages of thousands of arrays,
-            // though with the variables fixed to the exact optimum it accepts that one: its
-            // search, not the model, misses it); the exact path's optimum, checked against
-            // enumeration and against SCIP on small stages, stands.
+            // A guard: SCIP with presolve called worse allocations optimal on large stages
+            // (MipAllocator now solves without it); the exact path's optimum, checked against
+            // enumeration and against SCIP, stands.
             ctx.diag().opWarning(seg, String.format(Locale.ROOT, "SCIP's optimum %.6g is %.3f%%"
                 + " worse than the exact combinatorial optimum %.6g; keeping the exact one",
                 a.objective(), 100 * (a.objective() / exact.get().objective() - 1),

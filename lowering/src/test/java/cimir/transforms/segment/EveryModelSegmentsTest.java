@@ -54,7 +54,13 @@ class EveryModelSegmentsTest {
     PassManager pm = new PassManager(ctx, Pipeline.parse("canonicalize,graph-to-op{arch="
         + arch + "},segment,mode-alloc", registry, ctx.diagnostics()));
     assertTrue(pm.run(module, PassManager.Instrumentation.DEFAULT),
-        () -> ctx.diagnostics().diagnostics().stream().map(ctx.diagnostics()::format).toList().toString());
+        () -> ctx.diagnostics().diagnostics().stream().map(ctx.diagnostics()::format).toList()
+            .toString());
+    // SCIP's optimum of every segment is the exact path's wherever that applies.
+    for (PassManager.PassRecord r : pm.records()) {
+      assertEquals(0, r.statistics().getOrDefault("SCIP optima bettered by the exact path", 0L),
+          r.argument());
+    }
     assertTrue(Verifier.verify(ctx, module));
     assertTrue(SegmentPass.SEGMENTED.present().test(module));
     HardwareModel hw = HwPresets.byName(arch).orElseThrow();
