@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Small problems whose answers are worked out by hand in the comments, and the limits. */
 class MipTest {
@@ -44,34 +46,21 @@ class MipTest {
     }
   }
 
-  /** The integer program below, without presolve: the same optimum, 2. */
-  @Test
-  void withoutPresolveTheSameOptimum() throws ScipUnavailableException {
-    try (Mip mip = Mip.create("ip")) {
-      Mip.Var x = mip.intVar("x", 0, INF, 1);
-      Mip.Var y = mip.intVar("y", 0, INF, 1);
-      mip.addLinear("a", new Mip.Var[] {x, y}, new double[] {2, 1}, -INF, 4);
-      mip.addLinear("b", new Mip.Var[] {x, y}, new double[] {1, 2}, -INF, 4);
-      mip.maximize();
-      Mip.Result r = mip.solve(Mip.Params.DEFAULT.withPresolve(false));
-      assertEquals(Mip.Status.OPTIMAL, r.status());
-      assertEquals(2, r.objective(), EPS);
-    }
-  }
-
   /**
    * The same with integer x, y: x + y = 3 needs (0, 3), (1, 2), (2, 1) or (3, 0), which break
    * x + 2y <= 4 (6, 5) or 2x + y <= 4 (5, 6); x + y = 2 is reached by (1, 1): 3 <= 4, 3 <= 4.
+   * With and without presolve.
    */
-  @Test
-  void integerProgramLosesTheFraction() throws ScipUnavailableException {
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void integerProgramLosesTheFraction(boolean presolve) throws ScipUnavailableException {
     try (Mip mip = Mip.create("ip")) {
       Mip.Var x = mip.intVar("x", 0, INF, 1);
       Mip.Var y = mip.intVar("y", 0, INF, 1);
       mip.addLinear("a", new Mip.Var[] {x, y}, new double[] {2, 1}, -INF, 4);
       mip.addLinear("b", new Mip.Var[] {x, y}, new double[] {1, 2}, -INF, 4);
       mip.maximize();
-      Mip.Result r = mip.solve(Mip.Params.DEFAULT);
+      Mip.Result r = mip.solve(Mip.Params.DEFAULT.withPresolve(presolve));
       assertEquals(Mip.Status.OPTIMAL, r.status());
       assertEquals(2, r.objective(), EPS);
       assertEquals(2, r.value(x) + r.value(y), EPS);

@@ -4,26 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cimir.dialect.graph.GraphAttrs;
-import cimir.dialect.graph.GraphDialect;
-import cimir.dialect.op.OpDialect;
-import cimir.ir.Context;
 import cimir.ir.Operation;
-import cimir.lowering.LoweringPasses;
-import cimir.lowering.onnx.OnnxImporter;
-import cimir.lowering.onnx.OnnxReader;
-import cimir.pass.PassManager;
-import cimir.pass.PassRegistry;
-import cimir.pass.Pipeline;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import cimir.lowering.RepositoryModels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * `place` after `segment,mode-alloc` on every shipped model on the cimflow chip: every operator
@@ -32,23 +21,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the written cores, and it is never above any of CIMFlow's four patterns.
  */
 class EveryModelPlacesTest {
-  private static final Path MODELS = Path.of("..", "models");
-
   @ParameterizedTest
-  @ValueSource(strings = {"resnet18", "mobilenet_v2", "efficientnet_b0", "vgg16",
-      "bert_base_layer", "llama7b_block_decode", "llama7b_block_prefill"})
+  @MethodSource("cimir.lowering.RepositoryModels#benchmarks")
   void placesNoWorseThanEveryPattern(String model) throws Exception {
-    Context ctx = GraphDialect.newContext();
-    ctx.register(new OpDialect());
-    Operation module = OnnxImporter.importModel(ctx,
-        OnnxReader.read(Files.readAllBytes(MODELS.resolve(model + ".onnx"))), Map.of());
-    PassRegistry registry = new PassRegistry();
-    LoweringPasses.registerPasses(registry);
-    PassManager pm = new PassManager(ctx, Pipeline.parse(
-        "canonicalize,graph-to-op{arch=cimflow},segment,mode-alloc,place", registry,
-        ctx.diagnostics()));
-    assertTrue(pm.run(module, PassManager.Instrumentation.DEFAULT),
-        () -> ctx.diagnostics().diagnostics().toString());
+    Operation module = RepositoryModels.run(model,
+        "canonicalize,graph-to-op{arch=cimflow},segment,mode-alloc,place").module();
     List<Operation> segments = new ArrayList<>();
     module.walk(op -> {
       if (op.name().equals("op.segment")) {

@@ -5,26 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cimir.dialect.builtin.ModuleOp;
 import cimir.dialect.graph.GraphAttrs;
-import cimir.dialect.graph.GraphDialect;
 import cimir.dialect.hw.HardwareModel;
 import cimir.dialect.hw.HwPresets;
-import cimir.dialect.op.OpDialect;
 import cimir.ir.Context;
 import cimir.ir.Operation;
 import cimir.ir.Verifier;
-import cimir.lowering.LoweringPasses;
-import cimir.lowering.onnx.OnnxImporter;
-import cimir.lowering.onnx.OnnxReader;
+import cimir.lowering.RepositoryModels;
 import cimir.pass.PassManager;
-import cimir.pass.PassRegistry;
-import cimir.pass.Pipeline;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * `segment,mode-alloc` on every shipped model and both presets: every operator lands in a
@@ -34,30 +25,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  * segment.
  */
 class EveryModelSegmentsTest {
-  private static final Path MODELS = Path.of("..", "models");
-
   @ParameterizedTest
-  @CsvSource({"resnet18, cimflow", "resnet18, dynaplasia", "mobilenet_v2, cimflow",
-      "mobilenet_v2, dynaplasia", "efficientnet_b0, cimflow", "efficientnet_b0, dynaplasia",
-      "vgg16, cimflow", "vgg16, dynaplasia", "bert_base_layer, cimflow",
-      "bert_base_layer, dynaplasia", "llama7b_block_decode, cimflow",
-      "llama7b_block_decode, dynaplasia", "llama7b_block_prefill, cimflow",
-      "llama7b_block_prefill, dynaplasia"})
+  @MethodSource("cimir.lowering.RepositoryModels#onBothPresets")
   void segmentsAndAllocates(String model, String arch) throws Exception {
-    Context ctx = GraphDialect.newContext();
-    ctx.register(new OpDialect());
-    ctx.register(new cimir.dialect.meta.MetaDialect());
-    Operation module = OnnxImporter.importModel(ctx,
-        OnnxReader.read(Files.readAllBytes(MODELS.resolve(model + ".onnx"))), Map.of());
-    PassRegistry registry = new PassRegistry();
-    LoweringPasses.registerPasses(registry);
-    PassManager pm = new PassManager(ctx, Pipeline.parse("canonicalize,graph-to-op{arch="
-        + arch + "},segment,mode-alloc", registry, ctx.diagnostics()));
-    assertTrue(pm.run(module, PassManager.Instrumentation.DEFAULT),
-        () -> ctx.diagnostics().diagnostics().stream().map(ctx.diagnostics()::format).toList()
-            .toString());
+    RepositoryModels.Run run = RepositoryModels.run(model, "canonicalize,graph-to-op{arch="
+        + arch + "},segment,mode-alloc");
+    Context ctx = run.ctx();
+    Operation module = run.module();
     // SCIP's optimum of every segment is the exact path's wherever that applies.
-    for (PassManager.PassRecord r : pm.records()) {
+    for (PassManager.PassRecord r : run.passes().records()) {
       assertEquals(0, r.statistics().getOrDefault("SCIP optima bettered by the exact path", 0L),
           r.argument());
     }
@@ -95,10 +71,7 @@ class EveryModelSegmentsTest {
       assertEquals(compute, opCompute, what);
       assertEquals(memory, opMemory, what);
     }
-    PassManager toMeta = new PassManager(ctx, Pipeline.parse("place,op-to-meta", registry,
-        ctx.diagnostics()));
-    assertTrue(toMeta.run(module, PassManager.Instrumentation.DEFAULT),
-        () -> ctx.diagnostics().diagnostics().stream().map(ctx.diagnostics()::format).toList().toString());
+    run.then("place,op-to-meta");
     assertTrue(Verifier.verify(ctx, module));
     int[] parallels = {0};
     int[] leftovers = {0};
