@@ -445,13 +445,14 @@ public final class OpToMetaPass implements Pass {
         // Defined outside every segment and not an argument: a constant, used as it is.
         return v;
       } else {
-        Map.Entry<Long, Value> from = seen.entrySet().iterator().next();
+        long producer = cores.get(v.definingOp())[0]; // where the value was made
         long ch = channel++;
         Attribute.DictionaryAttr route = Attribute.DictionaryAttr.EMPTY
-            .with("from", Attribute.IntegerAttr.i64(from.getKey()))
+            .with("from", Attribute.IntegerAttr.i64(producer))
             .with("to", Attribute.IntegerAttr.i64(core))
             .with("channel", Attribute.IntegerAttr.i64(ch));
-        create("meta.send", MetaDialect.SEND, List.of(from.getValue()), List.of(), route, user);
+        create("meta.send", MetaDialect.SEND, List.of(seen.get(producer)), List.of(), route,
+            user);
         made = create("meta.recv", MetaDialect.RECV, List.of(), List.of(v.type()), route, user)
             .result(0);
         m.transfers++;
