@@ -171,7 +171,7 @@ public final class ExactAllocator {
     StageProblem.Item it = p.ops().get(i);
     StageProblem.Chip chip = p.chip();
     double rate = it.work() / t;
-    double perCopy = it.arraysPerCopy() * chip.arrayMacsPerCycle();
+    double perCopy = it.copyRate(chip);
     if (!p.duplicate()) {
       long least = it.minCopies();
       return it.work() == 0 || rate <= p.computeRate(i, least) * (1 + TOLERANCE) ? least : -1;

@@ -165,7 +165,7 @@ public final class MipAllocator {
       if (it.work() > 0 && it.use() != StageProblem.Use.MOVE) {
         double base = it.use() == StageProblem.Use.WEIGHTS ? 0 : chip.lanes();
         mip.addLinear("compute" + i, new Mip.Var[] {z, u[i]},
-            new double[] {it.work(), -it.arraysPerCopy() * chip.arrayMacsPerCycle()},
+            new double[] {it.work(), -it.copyRate(chip)},
             Double.NEGATIVE_INFINITY, base);
       }
       if (it.bytes() > 0) {

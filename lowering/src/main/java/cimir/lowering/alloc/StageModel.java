@@ -41,6 +41,7 @@ public record StageModel(HardwareModel hw, long batch, StageProblem.Objective ob
     };
     boolean arrays = d.kind() == Demand.Kind.MVM || d.kind() == Demand.Kind.DMM;
     long perCopy = arrays ? CostModel.arraysPerCopy(d, hw) : 0;
+    long active = arrays ? CostModel.activeArraysPerCopy(d, hw) : 0;
     double bytes = d.kind() == Demand.Kind.MOVE ? d.work()
         : d.inputBytes() + d.outputBytes() + d.weightBytes();
     double work = d.kind() == Demand.Kind.MOVE ? 0 : d.work();
@@ -49,7 +50,7 @@ public record StageModel(HardwareModel hw, long batch, StageProblem.Objective ob
     HardwareModel.Energy e = hw.energy();
     double loadPj = stationary
         ? d.weightBytes() * (e.globalPjPerByte() + e.weightWritePjPerByte()) : 0;
-    return new StageProblem.Item(name, use, perCopy, work, bytes, loadCycles, loadPj,
+    return new StageProblem.Item(name, use, perCopy, active, work, bytes, loadCycles, loadPj,
         CostModel.dynamicEnergy(d, hw));
   }
 

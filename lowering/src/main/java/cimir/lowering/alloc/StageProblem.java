@@ -72,8 +72,20 @@ public record StageProblem(List<Item> ops, List<int[]> edges, Chip chip, long ba
    * @param loadPj f_i, energy to load one copy
    * @param dynamicPj e_i, dynamic energy per inference
    */
-  public record Item(String name, Use use, long arraysPerCopy, double work, double bytes,
-      double loadCycles, double loadPj, double dynamicPj) {
+  public record Item(String name, Use use, long arraysPerCopy, long activeArraysPerCopy,
+      double work, double bytes, double loadCycles, double loadPj, double dynamicPj) {
+    /** An item whose copies compute on every array they occupy. */
+    public Item(String name, Use use, long arraysPerCopy, double work, double bytes,
+        double loadCycles, double loadPj, double dynamicPj) {
+      this(name, use, arraysPerCopy, arraysPerCopy, work, bytes, loadCycles, loadPj,
+          dynamicPj);
+    }
+
+    /** MACs per cycle of one copy on `chip`. */
+    public double copyRate(Chip chip) {
+      return activeArraysPerCopy * chip.arrayMacsPerCycle();
+    }
+
     /** The fewest copies the operator may have. */
     public long minCopies() {
       return use == Use.WEIGHTS ? 1 : 0;
@@ -167,7 +179,7 @@ public record StageProblem(List<Item> ops, List<int[]> edges, Chip chip, long ba
   /** R_i(u): operations per cycle of operator i with u copies (infinite for a move). */
   public double computeRate(int i, long copies) {
     Item it = ops.get(i);
-    double arrays = (double) it.arraysPerCopy() * copies * chip.arrayMacsPerCycle();
+    double arrays = it.copyRate(chip) * copies;
     return switch (it.use()) {
       case WEIGHTS -> arrays;
       case ACTIVATIONS -> chip.lanes() + arrays;

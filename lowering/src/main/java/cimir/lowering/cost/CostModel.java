@@ -37,8 +37,20 @@ public interface CostModel {
     return new Allocation(arrays, 1, 0, ceilDiv(arrays, hw.core().macros()));
   }
 
-  /** Arrays one copy of an MVM's weights needs. */
+  /**
+   * Arrays one copy of an MVM's weights occupies. The macros of a macro group share one input
+   * vector, so a copy takes whole groups: per convolution group and per K-slice of a macro's
+   * depth, ceil(ceil(N / columns) / G) groups of G macros; the rest of a group it does not
+   * fill cannot serve another input.
+   */
   static long arraysPerCopy(Demand d, HardwareModel hw) {
+    long g = hw.core().macrosPerGroup();
+    return d.groups() * ceilDiv(d.k(), hw.core().macro().reductionDepth())
+        * ceilDiv(ceilDiv(d.n(), hw.core().macro().columns()), g) * g;
+  }
+
+  /** Arrays of one copy that compute: ceil(N / columns) macros per group and K-slice. */
+  static long activeArraysPerCopy(Demand d, HardwareModel hw) {
     HardwareModel.Macro m = hw.core().macro();
     return d.groups() * ceilDiv(d.k(), m.reductionDepth()) * ceilDiv(d.n(), m.columns());
   }

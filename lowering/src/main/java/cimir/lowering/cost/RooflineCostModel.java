@@ -37,9 +37,12 @@ public final class RooflineCostModel implements CostModel {
   @Override
   public double latency(Demand d, Allocation a, HardwareModel hw) {
     double memoryRoof = bandwidth(a, hw) * d.intensity();
+    // Only the macros a copy fills compute; the rest of its groups idle.
+    double active = d.kind() == Demand.Kind.MVM || d.kind() == Demand.Kind.DMM
+        ? (double) CostModel.activeArraysPerCopy(d, hw) / CostModel.arraysPerCopy(d, hw) : 0;
     double computeRoof = switch (d.kind()) {
-      case MVM -> a.computeArrays() * arrayMacsPerCycle(hw);
-      case DMM -> a.computeArrays() > 0 ? a.computeArrays() * arrayMacsPerCycle(hw)
+      case MVM -> a.computeArrays() * active * arrayMacsPerCycle(hw);
+      case DMM -> a.computeArrays() > 0 ? a.computeArrays() * active * arrayMacsPerCycle(hw)
           : hw.core().vector().lanes();
       case VEC -> hw.core().vector().lanes();
       case MOVE -> Double.POSITIVE_INFINITY;
