@@ -54,6 +54,11 @@ public final class CimTranslate extends ToolCommand {
         description = "import ISA assembly into the isa dialect")
     boolean importIsaAsm;
 
+    @Option(names = "--import-isa-bin", required = true,
+        description = "import a binary program file (as --emit=isa-bin writes) into the isa"
+            + " dialect")
+    boolean importIsaBin;
+
     @Option(names = "--emit", required = true, paramLabel = "FORMAT",
         description = "write the isa.program of a cimir module as isa-asm, isa-bin (needs -o)"
             + " or isa-json")
@@ -89,9 +94,11 @@ public final class CimTranslate extends ToolCommand {
     if (translation.emit != null) {
       return IsaTranslation.emit(translation.emit, input, output, stdin, stdout, stderr);
     }
-    if (translation.importIsaJson || translation.importIsaAsm) {
-      return IsaTranslation.importProgram(translation.importIsaJson, input, output, stdin,
-          stdout, stderr, new IrPrinter.Options(printGeneric, printDebugInfo));
+    if (translation.importIsaJson || translation.importIsaAsm || translation.importIsaBin) {
+      IsaTranslation.Format format = translation.importIsaJson ? IsaTranslation.Format.JSON
+          : translation.importIsaAsm ? IsaTranslation.Format.ASM : IsaTranslation.Format.BIN;
+      return IsaTranslation.importProgram(format, input, output, stdin, stdout, stderr,
+          new IrPrinter.Options(printGeneric, printDebugInfo));
     }
     for (var d : dims.entrySet()) {
       if (d.getValue() <= 0) {

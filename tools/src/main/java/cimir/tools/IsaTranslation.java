@@ -9,6 +9,7 @@ import cimir.ir.Verifier;
 import cimir.isa.IsaAsmParser;
 import cimir.isa.IsaAsmPrinter;
 import cimir.isa.IsaBinary;
+import cimir.isa.IsaFormatException;
 import cimir.isa.IsaJsonReader;
 import cimir.isa.IsaJsonWriter;
 import cimir.isa.JsonFault;
@@ -79,19 +80,36 @@ final class IsaTranslation {
     }) ? 0 : 1;
   }
 
-  /** `--import-isa-json` or `--import-isa-asm`: a module holding the program's `isa.program`. */
-  static int importProgram(boolean json, String input, String output, InputStream stdin,
+  /** The formats `importProgram` reads. */
+  enum Format { JSON, ASM, BIN }
+
+  /**
+   * `--import-isa-json`, `--import-isa-asm` or `--import-isa-bin`: a module holding the
+   * program's `isa.program`.
+   */
+  static int importProgram(Format format, String input, String output, InputStream stdin,
       PrintStream stdout, PrintStream stderr, IrPrinter.Options options) throws IOException {
     Context ctx = Registrations.newContext();
     DiagnosticEngine diag = ctx.diagnostics();
-    String text = SourceText.read(input, stdin, diag);
     String file = SourceText.displayName(input);
-    if (text == null) {
-      diag.flush(stderr);
-      return 1;
+    Operation program = null;
+    if (format == Format.BIN) {
+      byte[] bytes = SourceText.readBytes(input, stdin, diag);
+      if (bytes != null) {
+        try {
+          program = IsaBinary.read(bytes).toOp(new Location.Name(file, null));
+        } catch (IsaFormatException e) {
+          diag.error(new Location.Name(file, null), e.getMessage());
+        }
+      }
+    } else {
+      String text = SourceText.read(input, stdin, diag);
+      if (text != null) {
+        ctx.sources().add(file, text);
+        program = format == Format.JSON ? fromJson(file, text, diag)
+            : IsaAsmParser.parse(file, text, diag);
+      }
     }
-    ctx.sources().add(file, text);
-    Operation program = json ? fromJson(file, text, diag) : IsaAsmParser.parse(file, text, diag);
     if (program == null) {
       diag.flush(stderr);
       return 1;

@@ -16,18 +16,24 @@ import java.nio.file.Path;
 final class SourceText {
   private SourceText() {}
 
-  /** The text of `name`, or null after reporting why it cannot be read. */
-  static String read(String name, InputStream stdin, DiagnosticEngine diag) {
-    byte[] bytes;
+  /** The bytes of `name`, or null after reporting why it cannot be read. */
+  static byte[] readBytes(String name, InputStream stdin, DiagnosticEngine diag) {
     try {
-      bytes = name.equals("-") ? stdin.readAllBytes() : Files.readAllBytes(Path.of(name));
+      return name.equals("-") ? stdin.readAllBytes() : Files.readAllBytes(Path.of(name));
     } catch (NoSuchFileException e) {
       diag.error(new Location.Name(name, null), "could not open input file '" + name
           + "': no such file");
-      return null;
     } catch (IOException | RuntimeException e) {
       diag.error(new Location.Name(name, null), "could not read input file '" + name + "': "
           + e.getMessage());
+    }
+    return null;
+  }
+
+  /** The text of `name`, or null after reporting why it cannot be read. */
+  static String read(String name, InputStream stdin, DiagnosticEngine diag) {
+    byte[] bytes = readBytes(name, stdin, diag);
+    if (bytes == null) {
       return null;
     }
     try {
