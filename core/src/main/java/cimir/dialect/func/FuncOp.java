@@ -24,4 +24,15 @@ public record FuncOp(Operation op) {
   public Block body() {
     return op.region(0).entryBlock();
   }
+
+  /** The functions with a body at the top level of `module`, in order. */
+  public static java.util.List<FuncOp> definitions(Operation module) {
+    java.util.List<FuncOp> out = new java.util.ArrayList<>();
+    for (Operation op : module.region(0).entryBlock()) {
+      if (op.name().equals("func.func") && !op.region(0).isEmpty()) {
+        out.add(new FuncOp(op));
+      }
+    }
+    return out;
+  }
 }

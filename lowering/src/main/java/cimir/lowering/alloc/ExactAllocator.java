@@ -40,28 +40,29 @@ public final class ExactAllocator {
    * budget.
    */
   public static Optional<Allocated> solve(StageProblem p) {
-    return solve(p, false);
+    return search(p).optimum();
   }
 
   /**
-   * The least period T* any allocation of `p` reaches (with the fewest resources reaching
-   * it), unless a covering exceeds its budget; a lower bound on every optimum's period.
+   * What one search finds: the optimum (as {@link #solve}), and the allocation of least
+   * period T* any allocation reaches, with the fewest resources reaching it, a lower bound on
+   * every optimum's period (empty when nothing fits or a covering exceeds its budget).
    */
-  public static Optional<Allocated> leastPeriod(StageProblem p) {
-    return solve(p, true).filter(Allocated::feasible);
-  }
+  public record Solution(Optional<Allocated> optimum, Optional<Allocated> leastPeriod) {}
 
-  private static Optional<Allocated> solve(StageProblem p, boolean leastPeriodOnly) {
+  /** The optimum of `p` and its least period, from one bisection. */
+  public static Solution search(StageProblem p) {
     int n = p.ops().size();
     long[] min = p.fewest().copies();
     StageProblem.Figures smallest = p.evaluate(p.fewest());
     if (!smallest.feasible()) {
-      return Optional.of(Allocated.infeasible(p));
+      return new Solution(Optional.of(Allocated.infeasible(p)), Optional.empty());
     }
     double tMax = smallest.period();
     if (tMax == 0) {
-      return Optional.of(new Allocated(new StageProblem.Choice(min, new long[n]), smallest,
-          Allocated.Status.OPTIMAL, 0, "exact"));
+      Allocated only = new Allocated(new StageProblem.Choice(min, new long[n]), smallest,
+          Allocated.Status.OPTIMAL, 0, "exact");
+      return new Solution(Optional.of(only), Optional.of(only));
     }
     List<List<Integer>> pred = p.predecessors();
     List<List<Integer>> succ = p.successors();
@@ -75,7 +76,7 @@ public final class ExactAllocator {
       } else if (!needs.computeFits) {
         lo = mid;
       } else if (!needs.exact && !needs.fits) {
-        return Optional.empty();
+        return new Solution(Optional.empty(), Optional.empty());
       } else if (needs.fits) {
         hi = mid;
       } else {
@@ -84,13 +85,11 @@ public final class ExactAllocator {
     }
     Needs atHi = needs(p, hi, pred, succ);
     if (atHi == null || !atHi.exact) {
-      return Optional.empty();
+      return new Solution(Optional.empty(), Optional.empty());
     }
     double tStar = p.evaluate(atHi.choice).period();
-    if (leastPeriodOnly) {
-      return Optional.of(new Allocated(atHi.choice, p.evaluate(atHi.choice),
-          Allocated.Status.FEASIBLE, 0, "exact"));
-    }
+    Optional<Allocated> least = Optional.of(new Allocated(atHi.choice,
+        p.evaluate(atHi.choice), Allocated.Status.FEASIBLE, 0, "exact"));
     double tEnd = tMax;
     if (p.objective() == StageProblem.Objective.LATENCY) {
       StageProblem.Figures f = p.evaluate(atHi.choice);
@@ -105,14 +104,14 @@ public final class ExactAllocator {
         continue; // a breakpoint a rounding below T*
       }
       if (!needs.exact) {
-        return Optional.empty();
+        return new Solution(Optional.empty(), least);
       }
       StageProblem.Figures f = p.evaluate(needs.choice);
       if (best == null || f.objective() < best.figures().objective()) {
         best = new Allocated(needs.choice, f, Allocated.Status.OPTIMAL, 0, "exact");
       }
     }
-    return Optional.of(best);
+    return new Solution(Optional.of(best), least);
   }
 
   /** The fewest resources reaching period T, or null when no number of arrays reaches it. */

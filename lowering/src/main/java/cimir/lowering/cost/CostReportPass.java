@@ -42,15 +42,12 @@ public final class CostReportPass implements Pass {
   public void run(Operation module, PassContext ctx) {
     HardwareModel hw = Hardware.of(module, options.arch(), ctx);
     if (hw == null) {
-      ctx.fail();
       return;
     }
     CostModel cost = CostModel.byName(options.costModel());
     PrintStream out = ctx.reports();
-    for (Operation op : module.region(0).entryBlock()) {
-      if (op.name().equals("func.func") && !new FuncOp(op).isDeclaration()) {
-        report(new FuncOp(op), hw, cost, out);
-      }
+    for (FuncOp f : FuncOp.definitions(module)) {
+      report(f, hw, cost, out);
     }
   }
 

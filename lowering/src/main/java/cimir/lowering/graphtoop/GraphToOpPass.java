@@ -40,14 +40,13 @@ public final class GraphToOpPass implements Pass {
   @Override
   public void run(Operation module, PassContext ctx) {
     HardwareModel hw = Hardware.of(module, options.arch(), ctx);
-    if (hw != null && module.attr(cimir.dialect.hw.HwArch.ATTR_NAME) == null) {
+    if (hw == null) {
+      return;
+    }
+    if (module.attr(cimir.dialect.hw.HwArch.ATTR_NAME) == null) {
       // The operators' demands are for this chip: say so, for the passes that follow.
       module.setAttr(cimir.dialect.hw.HwArch.ATTR_NAME,
           cimir.dialect.hw.HwArch.attr(options.arch(), ""));
-    }
-    if (hw == null) {
-      ctx.fail();
-      return;
     }
     CostModel cost = CostModel.byName(options.costModel());
     GraphToOp.Stats stats = new GraphToOp.Stats();

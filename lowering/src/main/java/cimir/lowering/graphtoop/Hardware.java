@@ -19,13 +19,14 @@ public final class Hardware {
   public static final PassOption DATA_INPUTS_OPTION = PassOption.count("data-inputs", 1,
       "leading function arguments that are the network's inputs; the others are weights");
 
-  /** The model, or null after a diagnostic. */
+  /** The model, or null after a diagnostic, with the pass marked failed. */
   public static HardwareModel of(Operation module, String fallback, PassContext ctx) {
     try {
       HardwareModel hw = HwArch.resolve(module);
       return hw != null ? hw : HwArch.load(fallback);
     } catch (HwException e) {
       ctx.diag().opError(module, "cannot resolve the hardware: " + e.detail());
+      ctx.fail();
       return null;
     }
   }

@@ -70,22 +70,19 @@ public final class OpToMetaPass implements Pass {
   public void run(Operation module, PassContext ctx) {
     HardwareModel hw = Hardware.of(module, arch, ctx);
     if (hw == null) {
-      ctx.fail();
       return;
     }
-    for (Operation f : module.region(0).entryBlock()) {
-      if (f.name().equals("func.func") && !new FuncOp(f).isDeclaration()) {
-        MetaBuilder b = new MetaBuilder(hw, new FuncOp(f).body(), ctx);
-        if (!b.lower()) {
-          ctx.fail();
-          return;
-        }
-        ctx.count("switched arrays", b.switched);
-        ctx.count("weight loads", b.weightLoads);
-        ctx.count("transfers", b.transfers);
-        ctx.count("loads", b.loads);
-        ctx.count("stores", b.stores);
+    for (FuncOp f : FuncOp.definitions(module)) {
+      MetaBuilder b = new MetaBuilder(hw, f.body(), ctx);
+      if (!b.lower()) {
+        ctx.fail();
+        return;
       }
+      ctx.count("switched arrays", b.switched);
+      ctx.count("weight loads", b.weightLoads);
+      ctx.count("transfers", b.transfers);
+      ctx.count("loads", b.loads);
+      ctx.count("stores", b.stores);
     }
   }
 

@@ -67,7 +67,6 @@ public final class PlacePass implements Pass {
   public void run(Operation module, PassContext ctx) {
     HardwareModel hw = Hardware.of(module, options.arch(), ctx);
     if (hw == null) {
-      ctx.fail();
       return;
     }
     int rows = hw.meshRows();
@@ -81,11 +80,8 @@ public final class PlacePass implements Pass {
       ctx.fail();
       return;
     }
-    for (Operation f : module.region(0).entryBlock()) {
-      if (!f.name().equals("func.func") || new FuncOp(f).isDeclaration()) {
-        continue;
-      }
-      for (Operation seg : f.region(0).entryBlock()) {
+    for (FuncOp f : FuncOp.definitions(module)) {
+      for (Operation seg : f.body()) {
         if (seg.name().equals("op.segment") && !place(seg, rows, cols, chosen, ctx)) {
           ctx.fail();
           return;

@@ -52,7 +52,6 @@ public final class ModeAllocPass implements Pass {
   public void run(Operation module, PassContext ctx) {
     HardwareModel hw = Hardware.of(module, options.arch(), ctx);
     if (hw == null) {
-      ctx.fail();
       return;
     }
     StageModel model = new StageModel(hw, options.batch(),
@@ -62,11 +61,8 @@ public final class ModeAllocPass implements Pass {
     double worstGap = 0;
     long beaten = 0;
     try {
-      for (Operation f : module.region(0).entryBlock()) {
-        if (!f.name().equals("func.func") || new FuncOp(f).isDeclaration()) {
-          continue;
-        }
-        Block body = f.region(0).entryBlock();
+      for (FuncOp f : FuncOp.definitions(module)) {
+        Block body = f.body();
         OperatorGraph g = new OperatorGraph(body);
         StageCoster coster = g.coster(model, mip::solve);
         List<BitSet> stages = g.segments(body);
@@ -75,11 +71,10 @@ public final class ModeAllocPass implements Pass {
         long previousMemory = 0;
         for (int s = 0; s < stages.size(); s++) {
           StageProblem p = coster.problem(stages.get(s), previousMemory);
-          java.util.Optional<Allocated> exact = ExactAllocator.solve(p)
-              .filter(Allocated::feasible);
+          ExactAllocator.Solution search = ExactAllocator.search(p);
+          java.util.Optional<Allocated> exact = search.optimum().filter(Allocated::feasible);
           double known = exact.map(Allocated::objective).orElse(Double.POSITIVE_INFINITY);
-          double least = ExactAllocator.leastPeriod(p)
-              .map(x -> x.figures().period()).orElse(0.0);
+          double least = search.leastPeriod().map(x -> x.figures().period()).orElse(0.0);
           Allocated a = mip.solve(p, known, least);
           Operation seg = segments.get(s);
           if (!a.feasible()) {

@@ -87,18 +87,15 @@ public final class SegmentPass implements Pass {
   public void run(Operation module, PassContext ctx) {
     HardwareModel hw = Hardware.of(module, options.arch(), ctx);
     if (hw == null) {
-      ctx.fail();
       return;
     }
     StageModel model = new StageModel(hw, options.batch(),
         StageModel.objective(options.objective()), options.policy().equals("mip"),
         !options.strategy().equals("greedy-nodup"));
-    for (Operation op : module.region(0).entryBlock()) {
-      if (op.name().equals("func.func") && !new FuncOp(op).isDeclaration()) {
-        if (!segment(op.region(0).entryBlock(), model, ctx)) {
-          ctx.fail();
-          return;
-        }
+    for (FuncOp f : FuncOp.definitions(module)) {
+      if (!segment(f.body(), model, ctx)) {
+        ctx.fail();
+        return;
       }
     }
   }

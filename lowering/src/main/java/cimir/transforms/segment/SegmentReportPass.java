@@ -33,10 +33,8 @@ public final class SegmentReportPass implements Pass {
 
   @Override
   public void run(Operation module, PassContext ctx) {
-    for (Operation op : module.region(0).entryBlock()) {
-      if (op.name().equals("func.func") && !new FuncOp(op).isDeclaration()) {
-        report(new FuncOp(op), ctx.reports());
-      }
+    for (FuncOp f : FuncOp.definitions(module)) {
+      report(f, ctx.reports());
     }
   }
 
