@@ -58,12 +58,14 @@ public enum Instruction {
           + " inputs.",
       List.of("VEC_ADD", "VEC_SC_ADD", "VEC_MUL", "VEC_QUANTIZE", "VEC_RESADD_QUANTIZE",
           "VEC_RESMUL_QUANTIZE", "VVMAX", "VSMUL", "VFLOOR", "VSET", "SOFTMAX", "REDUCE_MAX",
-          "V_EXP", "REDUCE_SUM", "VS_DIV", "VS_SUB", "SQRT", "GELU"),
+          "V_EXP", "REDUCE_SUM", "VS_DIV", "VS_SUB", "SQRT", "GELU", "LUT", "DEQUANTIZE",
+          "QUANTIZE_F", "LAYER_NORM"),
       register("rs", 21, "register holding the first input address"),
       register("rt", 16, "register holding the second input address"),
       register("rd", 11, "register holding the output address"),
       register("re", 6, "register holding the vector length"),
-      funct(0, 6, 18, "the operation (see the list above)"),
+      funct(0, 6, 22, "the operation (see the list above; 18 to 21 are"
+          + " cimir's: LUT, DEQUANTIZE, QUANTIZE_F, LAYER_NORM)"),
       opcode("inputs", 2, 1, "number of input vectors, 1..4 (opcode bits 3..2 hold"
           + " inputs - 1)")),
   REDUCE(17, "reduces a vector to a scalar",

@@ -29,7 +29,10 @@ public final class IsaDialect implements Dialect {
   public static final OpDef PROGRAM = OpDef.builder("isa.program")
       .summary("a program: the instructions of every core")
       .description("""
-          One region of one block holding `isa.core` ops with distinct ids.
+          One region of one block holding `isa.core` ops with distinct ids. A program made by
+          `meta-to-isa` takes the tensors the host places in global memory before the run
+          (network inputs, weights, biases) as operands and yields the tensors it reads after
+          it; `memory` says where each lies and in which layout.
 
           ```mlir
           "isa.program"() ({
@@ -38,7 +41,12 @@ public final class IsaDialect implements Dialect {
             }) {id = 0 : i64} : () -> ()
           }) : () -> ()
           ```""")
+      .variadicOperand("inputs", cimir.ir.TypeConstraint.ANY_TENSOR)
+      .variadicResult("outputs", cimir.ir.TypeConstraint.ANY_TENSOR)
       .regions(1)
+      .optionalAttr("memory", AttrConstraint.ARRAY, "the global memory image: per region its"
+          + " kind (operand, data, result, scratch), offset and size, the operand or result"
+          + " index and layout, and the data region's bytes")
       .traits(Trait.NO_TERMINATOR, Trait.SINGLE_BLOCK, Trait.ISOLATED_FROM_ABOVE)
       .verifier(IsaDialect::verifyProgram)
       .build();

@@ -167,6 +167,17 @@ public final class OpDialect implements Dialect {
     return OPS;
   }
 
+  /**
+   * The type of an `add` of the i32 partial sums of a product split along its reduction (two
+   * operands of one i32 tensor type; the sum wraps in 32 bits), else null. `graph.add` itself
+   * computes on floats only.
+   */
+  public static Type partialSumType(String kind, List<Type> operands) {
+    return kind.equals("add") && operands.size() == 2 && operands.get(0).equals(operands.get(1))
+        && operands.get(0) instanceof Type.RankedTensorType r
+        && r.elementType().equals(Type.IntegerType.I32) ? r : null;
+  }
+
   /** The kind names a graph op whose shape rule accepts the operands and gives the result. */
   private static void verifyKind(Operation op, DiagnosticEngine diag) {
     String kind = ((Attribute.StringAttr) op.attr("kind")).value();
@@ -191,9 +202,11 @@ public final class OpDialect implements Dialect {
           + " depthwise conv2d is)");
       return;
     }
-    Type inferred;
+    Type inferred = partialSumType(kind, op.operandTypes());
     try {
-      inferred = GraphShapes.infer("graph." + kind, op.operandTypes(), op.attributes());
+      if (inferred == null) {
+        inferred = GraphShapes.infer("graph." + kind, op.operandTypes(), op.attributes());
+      }
     } catch (GraphShapes.ShapeException e) {
       diag.opError(op, "as '" + kind + "': " + e.getMessage());
       return;

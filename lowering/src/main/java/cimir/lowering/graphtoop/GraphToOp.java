@@ -2,6 +2,7 @@ package cimir.lowering.graphtoop;
 
 import cimir.dialect.graph.GraphAttrs;
 import cimir.dialect.graph.GraphShapes;
+import cimir.dialect.op.OpDialect;
 import cimir.dialect.hw.HardwareModel;
 import cimir.interp.Interpreter;
 import cimir.interp.Tensor;
@@ -271,7 +272,11 @@ final class GraphToOp implements ConversionPattern {
   /** An `op.vec` or `op.move` of `kind` the split introduces, typed and with its demand. */
   private Value derived(ConversionRewriter rewriter, String name, String kind, List<Value> ins,
       DictionaryAttr attrs, Location loc) {
-    Type t = GraphShapes.infer("graph." + kind, ins.stream().map(Value::type).toList(), attrs);
+    List<Type> types = ins.stream().map(Value::type).toList();
+    Type t = OpDialect.partialSumType(kind, types);
+    if (t == null) {
+      t = GraphShapes.infer("graph." + kind, types, attrs);
+    }
     Operation probe = Operation.create("graph." + kind, null, ins, List.of(t), attrs, null,
         List.of(), 0, loc);
     Demand d = Demand.of(probe, false, 8);

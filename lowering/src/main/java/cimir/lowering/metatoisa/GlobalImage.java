@@ -1,0 +1,112 @@
+package cimir.lowering.metatoisa;
+
+import cimir.ir.Attribute;
+import cimir.ir.Attribute.DictionaryAttr;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The program's global memory: a bump allocator over it (64-byte aligned, the port width) and
+ * the description of what the host places there before the run and reads after it
+ * (docs/design/meta-to-isa.md, 7.2). Regions:
+ * <ul>
+ *   <li>`operand`: operand `index` of the `isa.program` (a network input, weights, a bias),
+ *       in `layout` ("nhwc", "row-major", or "macro" for weights in the arrays' byte order);
+ *   <li>`data`: the constant tables the lowering made (requantization records, lookup
+ *       tables), their bytes in the `bytes` attribute;
+ *   <li>`result`: result `index` of the program, as the host reads it after the run;
+ *   <li>`scratch`: stage outputs and spilled values, nothing to place.
+ * </ul>
+ * Offsets are from the global memory's first byte.
+ */
+final class GlobalImage {
+  static final long ALIGN = 64;
+
+  private long top;
+  private final List<DictionaryAttr> regions = new ArrayList<>();
+  private final ByteArrayOutputStream data = new ByteArrayOutputStream();
+  private long dataOffset = -1;
+  private long dataReserve;
+  private final long capacity;
+
+  GlobalImage(long capacity) {
+    this.capacity = capacity;
+  }
+
+  /** Reserves `bytes`, described by `region` (null: scratch); returns the offset. */
+  long alloc(long bytes, DictionaryAttr region) {
+    long at = top;
+    top += (Math.max(1, bytes) + ALIGN - 1) / ALIGN * ALIGN;
+    DictionaryAttr r = (region == null ? DictionaryAttr.EMPTY.with("kind",
+        Attribute.StringAttr.of("scratch")) : region)
+        .with("offset", Attribute.IntegerAttr.i64(at))
+        .with("size", Attribute.IntegerAttr.i64(bytes));
+    regions.add(r);
+    return at;
+  }
+
+  /** Records that result `index` of the program is read at `offset` in `layout`. */
+  void result(int index, long offset, long bytes, String layout) {
+    regions.add(DictionaryAttr.EMPTY.with("kind", Attribute.StringAttr.of("result"))
+        .with("index", Attribute.IntegerAttr.i64(index))
+        .with("layout", Attribute.StringAttr.of(layout))
+        .with("offset", Attribute.IntegerAttr.i64(offset))
+        .with("size", Attribute.IntegerAttr.i64(bytes)));
+  }
+
+  /**
+   * Reserves `bytes` for the data region, before anything else is allocated, so that the
+   * tables' addresses are known while the code is generated.
+   */
+  void reserveData(long bytes) {
+    dataOffset = top;
+    dataReserve = bytes;
+    top += (bytes + ALIGN - 1) / ALIGN * ALIGN;
+  }
+
+  /** Appends constant bytes to the data region; returns their global offset (4-aligned). */
+  long data(byte[] bytes) {
+    while (data.size() % 4 != 0) {
+      data.write(0);
+    }
+    long at = data.size();
+    if (at + bytes.length > dataReserve) {
+      throw new IllegalStateException("the data region's reserve of " + dataReserve
+          + " bytes is too small");
+    }
+    data.write(bytes, 0, bytes.length);
+    return dataOffset + at;
+  }
+
+  long dataSize() {
+    return data.size();
+  }
+
+  /** Bytes the image spans. */
+  long size() {
+    return top;
+  }
+
+  long capacity() {
+    return capacity;
+  }
+
+  /** The regions, the data region (with its bytes) last. */
+  Attribute.ArrayAttr describe() {
+    List<Attribute> out = new ArrayList<>(regions);
+    if (dataOffset >= 0) {
+      byte[] bytes = data.toByteArray();
+      long[] values = new long[bytes.length];
+      for (int i = 0; i < bytes.length; i++) {
+        values[i] = bytes[i];
+      }
+      out.add(DictionaryAttr.EMPTY.with("kind", Attribute.StringAttr.of("data"))
+          .with("offset", Attribute.IntegerAttr.i64(dataOffset))
+          .with("size", Attribute.IntegerAttr.i64(bytes.length))
+          .with("bytes", new Attribute.DenseArrayAttr(cimir.ir.Type.IntegerType.I8,
+              java.util.Arrays.stream(values).mapToObj(java.math.BigInteger::valueOf).toList())));
+    }
+    return new Attribute.ArrayAttr(out);
+  }
+}

@@ -1,0 +1,857 @@
+package cimir.lowering.metatoisa;
+
+import cimir.dialect.isa.Instruction;
+import cimir.ir.Attribute;
+import cimir.ir.Attribute.DictionaryAttr;
+import cimir.ir.Operation;
+import cimir.ir.Value;
+import cimir.lowering.metatoisa.FunctionLowering.Buf;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Products on the arrays: weight loads and the product kernel (docs/design/meta-to-isa.md,
+ * 7.4 and 8.2).
+ *
+ * <p><b>Tiling.</b> A product has `cg` independent groups (convolution groups; a depthwise
+ * convolution packed diagonally has one per block of `columns` channels), each a reduction of
+ * depth `kd` onto `nc` outputs. Per group, `g = ceil(kd / (rows x rowSelect))` deep tiles of
+ * `kg = rows x ceil(kd / (rows g))` elements (balanced), and `wg = ceil(ceil(nc / columns) / T)`
+ * macro groups side by side, so a copy has `cg x wg x g` macro groups of T macros, in the
+ * order (group, width, deep tile): macro group x of a copy is group `x / (wg g)`, width
+ * `(x / g) mod wg`, deep tile `x mod g`. Macro t of it holds output channels
+ * `grp nc + (w T + t) columns ..` (one per column) and reduction elements
+ * `d kg .. d kg + kg - 1`, element `kk` at row `kk / rows`, compartment `kk mod rows`: byte
+ * `row x rows x columns + compartment x columns + column` of the macro.
+ *
+ * <p><b>Kernel.</b> A unit computes a band of output rows: a core with the whole copies it
+ * holds (they work in lockstep on consecutive pixels), or the cores of one copy larger than a
+ * core (each computes the deep tiles it holds; the first, the lead, adds the others' sums).
+ * Per pixel group: gather each macro group's segment of its pixel's patch into the patch buffer
+ * (segment i at `PB + i kg`), one CIM_MVM per row selection for all active groups (group i
+ * reads `PB + r rows + i kg`: special register 6 = kg), CIM_OUT into the accumulators, the
+ * lead sums the deep tiles (and the other cores' sums, received per pixel group) per output
+ * channel, adds the bias, and requantizes to int8 (a fused requantize) or writes int32.
+ */
+final class ProductKernels {
+  private final FunctionLowering f;
+
+  ProductKernels(FunctionLowering f) {
+    this.f = f;
+  }
+
+  /** How a product is tiled onto macro groups. */
+  record Geometry(String kind, boolean diagonal, long cg, long kd, long nc, long kg, long g,
+      long wg, long rows, long cols, long t, long rowsUsed,
+      // convolution: input (n, h, w, cin), kernel, strides, dilations, pads (t, l, b, r)
+      long n, long h, long w, long cin, long cinG, long kh, long kw, long sh, long sw,
+      long dh, long dw, long[] pads, long ho, long wo,
+      // every product: output pixels (rows of a matrix), outputs per pixel
+      long pixels, long cout) {
+    long mgsPerCopy() {
+      return cg * wg * g;
+    }
+
+    long arraysPerCopy() {
+      return mgsPerCopy() * t;
+    }
+
+    /** Output rows a band is cut in: image rows (conv) or matrix rows. */
+    long bandRows() {
+      return kind.equals("conv2d") ? n * ho : pixels;
+    }
+
+    long pixelsPerBandRow() {
+      return kind.equals("conv2d") ? wo : 1;
+    }
+
+    boolean padded() {
+      return pads[0] + pads[1] + pads[2] + pads[3] > 0;
+    }
+
+    long hp() {
+      return h + pads[0] + pads[2];
+    }
+
+    long wp() {
+      return w + pads[1] + pads[3];
+    }
+
+    DictionaryAttr describe() {
+      return DictionaryAttr.EMPTY.with("product", Attribute.StringAttr.of(kind))
+          .with("packing", Attribute.StringAttr.of(diagonal ? "diagonal" : "dense"))
+          .with("groups", i64(cg)).with("depth", i64(kd)).with("outputs", i64(nc))
+          .with("tile_depth", i64(kg)).with("deep_tiles", i64(g)).with("widths", i64(wg))
+          .with("macro_rows", i64(rows)).with("macro_columns", i64(cols))
+          .with("macros_per_group", i64(t))
+          .with("order", Attribute.StringAttr.of("group,width,deep-tile"));
+    }
+  }
+
+  private static Attribute i64(long v) {
+    return Attribute.IntegerAttr.i64(v);
+  }
+
+  Geometry geometry(Operation mvm) {
+    String kind = FunctionLowering.kind(mvm);
+    long[] x = Layouts.dims(mvm.operand(0));
+    long[] wt = Layouts.dims(mvm.operand(1));
+    var macro = f.hw.core().macro();
+    long rows = macro.rows();
+    long cols = macro.columns();
+    long t = f.hw.core().macrosPerGroup();
+    long depth = rows * macro.rowSelect();
+    boolean diagonal = mvm.attr("packing") instanceof Attribute.StringAttr p
+        && p.value().equals("diagonal");
+    long cg;
+    long kd;
+    long nc;
+    long n = 1;
+    long h = 1;
+    long w = 1;
+    long cin = 0;
+    long cinG = 0;
+    long kh = 1;
+    long kw = 1;
+    long[] strides = {1, 1};
+    long[] dil = {1, 1};
+    long[] pads = {0, 0, 0, 0};
+    long ho = 1;
+    long wo = 1;
+    long pixels;
+    long cout;
+    switch (kind) {
+      case "conv2d" -> {
+        n = x[0];
+        cin = x[1];
+        h = x[2];
+        w = x[3];
+        kh = wt[2];
+        kw = wt[3];
+        long[] y = Layouts.dims(mvm.result(0));
+        cout = y[1];
+        ho = y[2];
+        wo = y[3];
+        strides = orDefault(FunctionLowering.longs(mvm, "strides"), 1);
+        dil = orDefault(FunctionLowering.longs(mvm, "dilations"), 1);
+        long[] p = FunctionLowering.longs(mvm, "pads");
+        pads = p.length == 4 ? p : new long[] {0, 0, 0, 0};
+        long group = FunctionLowering.longAttr(mvm, "group", 1);
+        if (diagonal) {
+          if (cin % cols != 0) {
+            throw new LoweringException(mvm, "packs " + cin + " channels diagonally, which"
+                + " is not a multiple of the arrays' " + cols + " columns");
+          }
+          cg = cin / cols;
+          cinG = cols;
+          nc = cols;
+        } else {
+          cg = group;
+          cinG = cin / group;
+          nc = cout / group;
+        }
+        kd = cinG * kh * kw;
+        pixels = n * ho * wo;
+      }
+      case "matmul", "gemm" -> {
+        boolean transB = FunctionLowering.longAttr(mvm, "transB", 0) != 0;
+        kd = transB ? wt[1] : wt[0];
+        nc = transB ? wt[0] : wt[1];
+        cg = 1;
+        cout = nc;
+        pixels = Layouts.elements(mvm.operand(0)) / kd;
+      }
+      default -> throw new LoweringException(mvm, "computes '" + kind + "', which the arrays"
+          + " do not (conv2d, matmul, gemm)");
+    }
+    long g = ceil(kd, depth);
+    long kg = rows * ceil(kd, rows * g);
+    long wg = ceil(ceil(nc, cols), t);
+    return new Geometry(kind, diagonal, cg, kd, nc, kg, g, wg, rows, cols, t, kg / rows, n, h,
+        w, cin, cinG, kh, kw, strides[0], strides[1], dil[0], dil[1], pads, ho, wo, pixels,
+        cout);
+  }
+
+  // ---- weight loads ----------------------------------------------------------------------
+
+  /** Global to macro space: per copy, one MEM_CPY per run of consecutive arrays on a core. */
+  void loadWeights(Operation op) {
+    Operation mvm = productOf(op);
+    Geometry geo = geometry(mvm);
+    long[] arrays = FunctionLowering.longs(op, "arrays");
+    long copies = FunctionLowering.longAttr(op, "copies");
+    long apc = geo.arraysPerCopy();
+    if (arrays.length != copies * apc) {
+      throw new LoweringException(op, "holds " + arrays.length + " arrays for " + copies
+          + " copies, but a copy of this product tiles onto " + apc + " arrays");
+    }
+    long bytes = apc * f.map.arrayBytes();
+    long image = f.weightImage(op.operand(0), bytes, geo.describe());
+    int per = f.map.arrays();
+    for (int j = 0; j < copies; j++) {
+      int base = (int) (j * apc);
+      for (int i = 0; i < apc; ) {
+        int k = i;
+        while (k + 1 < apc && arrays[base + k + 1] == arrays[base + k] + 1
+            && arrays[base + k + 1] / per == arrays[base + i] / per) {
+          k++;
+        }
+        long first = arrays[base + i];
+        CoreStream s = f.cores[(int) (first / per)];
+        int src = s.reg(image + i * f.map.arrayBytes());
+        int dst = s.reg(f.map.array(first % per));
+        int len = s.reg((k - i + 1) * f.map.arrayBytes());
+        s.emit(Instruction.MEM_CPY, src, len, dst, 0, 0);
+        s.free(src, dst, len);
+        i = k + 1;
+      }
+    }
+  }
+
+  /** The product that reads the weights `load` writes (same weights and arrays). */
+  private static Operation productOf(Operation load) {
+    long[] arrays = FunctionLowering.longs(load, "arrays");
+    for (var use : load.operand(0).uses()) {
+      Operation u = use.owner();
+      if (u.name().equals("meta.mvm") && use.index() == 1
+          && java.util.Arrays.equals(FunctionLowering.longs(u, "arrays"), arrays)) {
+        return u;
+      }
+    }
+    throw new LoweringException(load, "loads weights that no meta.mvm on its arrays reads");
+  }
+
+  // ---- the kernel ------------------------------------------------------------------------
+
+  /** A macro group of the product: its copy, group, width and deep tile, core and slot. */
+  record Mg(int copy, long grp, long w, long d, int core, long slot) {}
+
+  /** Cores computing one band together; the first is the lead. */
+  record Unit(List<Integer> cores, Map<Integer, List<Mg>> mgs, int copies) {}
+
+  void product(Operation op) {
+    if (op.attr("streamed") != null) {
+      throw new LoweringException(op, "multiplies two activations on the arrays (streamed"
+          + " weights), which meta-to-isa does not lower yet");
+    }
+    Geometry geo = geometry(op);
+    long[] arrays = FunctionLowering.longs(op, "arrays");
+    long copies = FunctionLowering.longAttr(op, "copies");
+    if (arrays.length != copies * geo.arraysPerCopy()) {
+      throw new LoweringException(op, "holds " + arrays.length + " arrays for " + copies
+          + " copies, but a copy tiles onto " + geo.arraysPerCopy() + " arrays");
+    }
+    int home = FunctionLowering.core(op);
+    List<Unit> units = units(geo, arrays, (int) copies);
+    Operation requant = f.fusedRequantize.get(op);
+    Value result = requant != null ? requant.result(0) : op.result(0);
+    long outBytes = Layouts.bytes(result);
+    long eb = Layouts.elementBytes(result.type());
+    long rowBytes = geo.cout() * eb; // one pixel's outputs, channels-last
+
+    // The input: padded on the home core if the convolution pads, then given to every core.
+    Buf in = f.buf(op.operand(0), op);
+    Buf padded = geo.kind().equals("conv2d") && geo.padded() ? pad(op, geo, in, home) : in;
+    Map<Integer, Buf> inputs = distribute(op, padded, home, units);
+
+    // Constant tables on the leads: bias (int32) and requantization records.
+    Buf out = f.place(result, home, "omem", "imem", "arrays", "wmem");
+    long bands = geo.bandRows();
+    long total = 0;
+    for (Unit u : units) {
+      total += u.copies();
+    }
+    long start = 0;
+    long done = 0;
+    List<long[]> bandOf = new ArrayList<>();
+    for (Unit u : units) {
+      done += u.copies();
+      long end = bands * done / total;
+      bandOf.add(new long[] {start, end});
+      start = end;
+    }
+    // Pixel-level transfers take ids first, unit by unit; the bands' ids follow.
+    List<Buf> bandBufs = new ArrayList<>();
+    for (int ui = 0; ui < units.size(); ui++) {
+      Unit u = units.get(ui);
+      long[] band = bandOf.get(ui);
+      int lead = u.cores().get(0);
+      Buf dest;
+      long virtualBase;
+      long p0 = band[0] * geo.pixelsPerBandRow();
+      long p1 = band[1] * geo.pixelsPerBandRow();
+      if (lead == home || out.global()) {
+        dest = out;
+        virtualBase = out.addr();
+      } else {
+        dest = f.allocate(lead, (p1 - p0) * rowBytes, "omem", "imem", "arrays", "wmem");
+        virtualBase = dest.addr() - p0 * rowBytes;
+      }
+      bandBufs.add(dest);
+      if (p1 > p0) {
+        kernel(op, geo, u, inputs, p0, p1, dest, virtualBase, rowBytes, eb, requant);
+      }
+    }
+    for (int ui = 0; ui < units.size(); ui++) {
+      int lead = units.get(ui).cores().get(0);
+      long[] band = bandOf.get(ui);
+      long p0 = band[0] * geo.pixelsPerBandRow();
+      long p1 = band[1] * geo.pixelsPerBandRow();
+      if (lead == home || p1 <= p0) {
+        continue;
+      }
+      Buf dest = bandBufs.get(ui);
+      if (out.global()) {
+        f.token(lead, home, op);
+      } else if (dest.global()) {
+        f.token(lead, home, op);
+        f.copy(f.cores[home], dest, 0, out, p0 * rowBytes, (p1 - p0) * rowBytes, op);
+      } else {
+        f.transfer(lead, dest.addr(), home, out.addr() + p0 * rowBytes, (p1 - p0) * rowBytes);
+      }
+      if (dest.block() != null) {
+        f.freeScratch(lead, dest.block());
+      }
+    }
+    for (Map.Entry<Integer, Buf> e : inputs.entrySet()) {
+      if (e.getKey() != home && e.getValue().block() != null) {
+        f.freeScratch(e.getKey(), e.getValue().block());
+      }
+    }
+    if (padded != in && padded.block() != null) {
+      f.freeScratch(home, padded.block());
+    }
+    if (outBytes != out.bytes()) {
+      throw new IllegalStateException("output size mismatch");
+    }
+  }
+
+  /** The units of a product: its cores' whole copies, or the cores of each large copy. */
+  private List<Unit> units(Geometry geo, long[] arrays, int copies) {
+    int per = f.map.arrays();
+    long apc = geo.arraysPerCopy();
+    long t = geo.t();
+    Map<Integer, List<Mg>> byCore = new TreeMap<>();
+    Map<Integer, List<Integer>> coresOfCopy = new LinkedHashMap<>();
+    for (int j = 0; j < copies; j++) {
+      for (long x = 0; x < geo.mgsPerCopy(); x++) {
+        long a = arrays[(int) (j * apc + x * t)];
+        int core = (int) (a / per);
+        long grp = x / (geo.wg() * geo.g());
+        long w = (x / geo.g()) % geo.wg();
+        long d = x % geo.g();
+        Mg mg = new Mg(j, grp, w, d, core, (a % per) / t);
+        byCore.computeIfAbsent(core, k -> new ArrayList<>()).add(mg);
+        List<Integer> cs = coresOfCopy.computeIfAbsent(j, k -> new ArrayList<>());
+        if (!cs.contains(core)) {
+          cs.add(core);
+        }
+      }
+    }
+    List<Unit> units = new ArrayList<>();
+    boolean spans = coresOfCopy.values().stream().anyMatch(cs -> cs.size() > 1);
+    if (!spans) {
+      for (Map.Entry<Integer, List<Mg>> e : byCore.entrySet()) {
+        int n = (int) e.getValue().stream().mapToInt(Mg::copy).distinct().count();
+        units.add(new Unit(List.of(e.getKey()), Map.of(e.getKey(), e.getValue()), n));
+      }
+    } else {
+      for (Map.Entry<Integer, List<Integer>> e : coresOfCopy.entrySet()) {
+        Map<Integer, List<Mg>> mgs = new LinkedHashMap<>();
+        for (int c : e.getValue()) {
+          mgs.put(c, byCore.get(c).stream().filter(m -> m.copy() == e.getKey()).toList());
+        }
+        units.add(new Unit(e.getValue(), mgs, 1));
+      }
+    }
+    return units;
+  }
+
+  /** The convolution's input with its padding materialised (zeros), on the home core. */
+  private Buf pad(Operation op, Geometry geo, Buf in, int home) {
+    return pad(op, in, home, geo.n(), geo.h(), geo.w(), geo.cin(), geo.pads(), 0);
+  }
+
+  /**
+   * An NHWC image (n, h, w, c) copied into a buffer with `pads` (top, left, bottom, right)
+   * rows and columns of `value` around it, on `home`.
+   */
+  Buf pad(Operation op, Buf in, int home, long n, long h, long w, long c, long[] pads,
+      int value) {
+    long hp = h + pads[0] + pads[2];
+    long wp = w + pads[1] + pads[3];
+    CoreStream s = f.cores[home];
+    long bytes = n * hp * wp * c;
+    Buf p = f.allocate(home, bytes, "imem", "omem", "arrays", "wmem");
+    int dst = s.reg(p.addr());
+    if (p.global()) {
+      long chunk = Math.min(bytes, 1024);
+      LocalMemory.Block zero = f.scratch(op, home, chunk);
+      int z = s.reg(zero.addr());
+      f.fill(s, z, chunk, value, op);
+      int ptr = s.alloc();
+      s.addi(ptr, dst, 0);
+      s.loop(bytes / chunk, i -> {
+        f.copy(s, z, false, ptr, true, chunk, op);
+        s.addi(ptr, ptr, chunk);
+      });
+      f.copy(s, z, false, ptr, true, bytes % chunk, op);
+      s.free(z, ptr);
+      f.freeScratch(home, zero);
+    } else {
+      f.fill(s, dst, bytes, value, op);
+    }
+    long rowIn = w * c;
+    long rowOut = wp * c;
+    int src = s.reg(in.addr());
+    int to = s.alloc();
+    s.addi(to, dst, (pads[0] * wp + pads[1]) * c);
+    long imagePad = (pads[0] + pads[2]) * rowOut;
+    s.loop(n, i -> {
+      s.loop(h, y -> {
+        f.copy(s, src, in.global(), to, p.global(), rowIn, op);
+        s.addi(src, src, rowIn);
+        s.addi(to, to, rowOut);
+      });
+      s.addi(to, to, imagePad);
+    });
+    s.free(src, to, dst);
+    return p;
+  }
+
+  /** The input on every core of the product: sent from the home core, or read in global memory. */
+  private Map<Integer, Buf> distribute(Operation op, Buf in, int home, List<Unit> units) {
+    Map<Integer, Buf> inputs = new TreeMap<>();
+    inputs.put(home, in);
+    for (Unit u : units) {
+      for (int c : u.cores()) {
+        if (inputs.containsKey(c)) {
+          continue;
+        }
+        if (in.global()) {
+          f.token(home, c, op);
+          inputs.put(c, in);
+          continue;
+        }
+        Buf there = f.allocate(c, in.bytes(), "imem", "omem", "arrays", "wmem");
+        if (there.global()) {
+          f.copy(f.cores[home], in, 0, there, 0, in.bytes(), op);
+          f.token(home, c, op);
+        } else {
+          f.transfer(home, in.addr(), c, there.addr(), in.bytes());
+        }
+        inputs.put(c, there);
+      }
+    }
+    return inputs;
+  }
+
+  /** One unit's band of pixels [p0, p1). */
+  private void kernel(Operation op, Geometry geo, Unit u, Map<Integer, Buf> inputs, long p0,
+      long p1, Buf dest, long virtualBase, long rowBytes, long eb, Operation requant) {
+    int lead = u.cores().get(0);
+    int rep = u.copies();
+    long slotBytes = geo.t() * geo.cols() * 4; // one macro group's int32 sums
+    long perCopy = geo.cg() * geo.wg() * slotBytes; // a copy's sums, per (group, width)
+    List<Integer> helpers = u.cores().subList(1, u.cores().size());
+    long groups = (p1 - p0) / rep;
+    long tail = (p1 - p0) - groups * rep;
+    long idBase = f.nextId;
+    f.nextId += (groups + (tail > 0 ? 1 : 0)) * helpers.size();
+
+    // Tables on the lead.
+    CoreStream ls = f.cores[lead];
+    LocalMemory.Block bias = null;
+    if (op.numOperands() > 2) {
+      Buf b = f.buf(op.operand(2), op);
+      bias = f.scratch(op, lead, geo.cout() * 4, "wmem", "imem", "omem", "arrays");
+      f.copy(ls, b, 0, new Buf(lead, bias.addr(), geo.cout() * 4, bias), 0, geo.cout() * 4,
+          op);
+    }
+    LocalMemory.Block table = null;
+    if (requant != null) {
+      byte[] records = VectorKernels.requantRecords(requant, geo.cout());
+      table = f.scratch(op, lead, records.length, "wmem", "imem", "omem", "arrays");
+      int src = ls.reg(f.data(records));
+      int dst = ls.reg(table.addr());
+      int n = ls.reg(records.length);
+      ls.emit(Instruction.MEM_CPY, src, n, dst, 0, 0);
+      ls.free(src, dst, n);
+    }
+    LocalMemory.Block sums = f.scratch(op, lead, rep * perCopy, "omem", "imem", "wmem",
+        "arrays");
+    LocalMemory.Block staging = dest.global()
+        ? f.scratch(op, lead, rowBytes, "omem", "imem", "wmem", "arrays") : null;
+
+    // Per core: patch buffer and accumulators.
+    Map<Integer, LocalMemory.Block[]> work = new LinkedHashMap<>();
+    long received = 0;
+    for (int c : u.cores()) {
+      List<Mg> mgs = u.mgs().get(c);
+      LocalMemory.Block pb = f.scratch(op, c, mgs.size() * geo.kg(), "imem", "omem", "wmem",
+          "arrays");
+      LocalMemory.Block acc = f.scratch(op, c, mgs.size() * slotBytes, "omem", "imem",
+          "wmem", "arrays");
+      work.put(c, new LocalMemory.Block[] {pb, acc});
+      CoreStream s = f.cores[c];
+      int r = s.reg(pb.addr());
+      f.fill(s, r, mgs.size() * geo.kg(), 0, op); // the tiles' tails stay zero
+      s.free(r);
+      if (c != lead) {
+        received = Math.max(received, mgs.size() * slotBytes);
+      }
+    }
+    LocalMemory.Block inbox = received > 0
+        ? f.scratch(op, lead, received, "omem", "imem", "wmem", "arrays") : null;
+
+    // The pixel loops, on every core of the unit.
+    for (int ci = 0; ci < u.cores().size(); ci++) {
+      int c = u.cores().get(ci);
+      CoreStream s = f.cores[c];
+      boolean isLead = c == lead;
+      Buf in = inputs.get(c);
+      int pix = s.reg(p0);
+      int id = s.reg(isLead ? idBase : idBase + ci - 1);
+      long idStep = isLead ? 0 : helpers.size();
+      LocalMemory.Block[] wk = work.get(c);
+      PixelGroup body = new PixelGroup(op, geo, u, c, in, wk[0], wk[1], slotBytes, perCopy,
+          sums, inbox, bias, table, staging, dest, virtualBase, rowBytes, eb, requant, helpers,
+          pix, id, idStep);
+      body.work = work;
+      s.loop(groups, i -> body.emit(rep));
+      if (tail > 0) {
+        body.emit((int) tail);
+      }
+      s.free(pix, id);
+      f.freeScratch(c, wk);
+    }
+    f.freeScratch(lead, bias, table, sums, staging, inbox);
+  }
+
+  /** The code of one pixel group on one core of a unit. */
+  private final class PixelGroup {
+    final Operation op;
+    final Geometry geo;
+    final Unit u;
+    final int core;
+    final Buf in;
+    final LocalMemory.Block pb;
+    final LocalMemory.Block acc;
+    final long slotBytes;
+    final long perCopy;
+    final LocalMemory.Block sums;
+    final LocalMemory.Block inbox;
+    final LocalMemory.Block bias;
+    final LocalMemory.Block table;
+    final LocalMemory.Block staging;
+    final Buf dest;
+    final long virtualBase;
+    final long rowBytes;
+    final long eb;
+    final Operation requant;
+    final List<Integer> helpers;
+    final int pix;
+    final int id;
+    final long idStep;
+    final CoreStream s;
+    final List<Mg> mgs;
+    Map<Integer, LocalMemory.Block[]> work;
+
+    PixelGroup(Operation op, Geometry geo, Unit u, int core, Buf in, LocalMemory.Block pb,
+        LocalMemory.Block acc, long slotBytes, long perCopy, LocalMemory.Block sums,
+        LocalMemory.Block inbox, LocalMemory.Block bias, LocalMemory.Block table,
+        LocalMemory.Block staging, Buf dest, long virtualBase, long rowBytes, long eb,
+        Operation requant, List<Integer> helpers, int pix, int id, long idStep) {
+      this.op = op;
+      this.geo = geo;
+      this.u = u;
+      this.core = core;
+      this.in = in;
+      this.pb = pb;
+      this.acc = acc;
+      this.slotBytes = slotBytes;
+      this.perCopy = perCopy;
+      this.sums = sums;
+      this.inbox = inbox;
+      this.bias = bias;
+      this.table = table;
+      this.staging = staging;
+      this.dest = dest;
+      this.virtualBase = virtualBase;
+      this.rowBytes = rowBytes;
+      this.eb = eb;
+      this.requant = requant;
+      this.helpers = helpers;
+      this.pix = pix;
+      this.id = id;
+      this.idStep = idStep;
+      this.s = f.cores[core];
+      this.mgs = u.mgs().get(core);
+    }
+
+    /** `count` pixels from `GRF[pix]`, one per copy; advances `pix` by `count`. */
+    void emit(int count) {
+      List<Mg> active = new ArrayList<>();
+      for (Mg m : mgs) {
+        if (u.copies() == 1 || localCopy(m) < count) {
+          active.add(m);
+        }
+      }
+      gather(count, active);
+      multiply(active);
+      boolean isLead = core == u.cores().get(0);
+      if (isLead) {
+        accumulate(active, count);
+        epilogue(count);
+      } else {
+        int len = s.reg(active.size() * slotBytes);
+        int src = s.reg(acc.addr());
+        int to = s.reg(u.cores().get(0));
+        int dst = s.reg(inbox.addr());
+        s.emit(Instruction.SEND, src, to, dst, len, id);
+        s.free(len, src, to, dst);
+        s.addi(id, id, idStep);
+      }
+      s.addi(pix, pix, count);
+    }
+
+    /** A copy's position among the copies of this core. */
+    private int localCopy(Mg m) {
+      return m.copy() - mgs.get(0).copy();
+    }
+
+    /** Each active macro group's segment of its pixel's patch into the patch buffer. */
+    private void gather(int count, List<Mg> active) {
+      int base = s.alloc();
+      for (int c = 0; c < Math.max(1, u.copies() == 1 ? 1 : count); c++) {
+        final int copy = c;
+        List<Integer> slots = new ArrayList<>();
+        for (int i = 0; i < active.size(); i++) {
+          if (u.copies() == 1 || localCopy(active.get(i)) == copy) {
+            slots.add(i);
+          }
+        }
+        if (slots.isEmpty()) {
+          continue;
+        }
+        pixelBase(base, copy);
+        for (int i : slots) {
+          Mg m = active.get(i);
+          for (long[] run : runs(m.grp(), m.d())) {
+            int src = s.alloc();
+            s.addi(src, base, run[0]);
+            int dst = s.reg(pb.addr() + i * geo.kg() + run[2]);
+            f.copy(s, src, in.global(), dst, false, run[1], op);
+            s.free(src, dst);
+          }
+        }
+      }
+      s.free(base);
+    }
+
+    /** `GRF[base]` = the input address of pixel `pix + copy`'s patch. */
+    private void pixelBase(int base, int copy) {
+      int p = s.alloc();
+      s.addi(p, pix, copy);
+      if (!geo.kind().equals("conv2d")) {
+        s.opi(CoreStream.MUL, base, p, geo.kd());
+        s.addi(base, base, in.addr());
+        s.free(p);
+        return;
+      }
+      long c = geo.cin();
+      int q = s.alloc();
+      int t = s.alloc();
+      s.opi(CoreStream.DIV, q, p, geo.wo()); // q = n ho + y
+      s.opi(CoreStream.MOD, t, p, geo.wo()); // x
+      s.opi(CoreStream.MUL, base, t, geo.sw() * c);
+      s.opi(CoreStream.MOD, t, q, geo.ho()); // y
+      s.opi(CoreStream.MUL, t, t, geo.sh() * geo.wp() * c);
+      s.op(CoreStream.ADD, base, base, t);
+      if (geo.n() > 1) {
+        s.opi(CoreStream.DIV, t, q, geo.ho()); // n
+        s.opi(CoreStream.MUL, t, t, geo.hp() * geo.wp() * c);
+        s.op(CoreStream.ADD, base, base, t);
+      }
+      s.addi(base, base, in.addr());
+      s.free(p, q, t);
+    }
+
+    /**
+     * Runs of segment `d` of group `grp`'s patch: {offset from the pixel's input address,
+     * bytes, offset in the segment}. Patch element k = (kh Kw + kw) cinG + ci.
+     */
+    private List<long[]> runs(long grp, long d) {
+      long lo = d * geo.kg();
+      long hi = Math.min(geo.kd(), lo + geo.kg());
+      List<long[]> out = new ArrayList<>();
+      if (!geo.kind().equals("conv2d")) {
+        out.add(new long[] {lo, hi - lo, 0});
+        return out;
+      }
+      long c = geo.cin();
+      for (long kh = 0; kh < geo.kh(); kh++) {
+        for (long kw = 0; kw < geo.kw(); kw++) {
+          long k0 = (kh * geo.kw() + kw) * geo.cinG();
+          long k1 = k0 + geo.cinG();
+          long a = Math.max(lo, k0);
+          long b = Math.min(hi, k1);
+          if (a >= b) {
+            continue;
+          }
+          long src = (kh * geo.dh() * geo.wp() + kw * geo.dw()) * c + grp * geo.cinG()
+              + (a - k0);
+          long[] last = out.isEmpty() ? null : out.get(out.size() - 1);
+          if (last != null && last[0] + last[1] == src && last[2] + last[1] == a - lo) {
+            last[1] += b - a; // contiguous with the previous run
+          } else {
+            out.add(new long[] {src, b - a, a - lo});
+          }
+        }
+      }
+      return out;
+    }
+
+    /** One CIM_MVM per row selection and run of consecutive macro groups, then CIM_OUT. */
+    private void multiply(List<Mg> active) {
+      List<int[]> runs = new ArrayList<>(); // {first index in active, count}
+      for (int i = 0; i < active.size(); ) {
+        int j = i;
+        while (j + 1 < active.size() && active.get(j + 1).slot() == active.get(j).slot() + 1) {
+          j++;
+        }
+        runs.add(new int[] {i, j - i + 1});
+        i = j + 1;
+      }
+      s.sli(0, 8);
+      s.sli(1, 32);
+      s.sli(2, 8);
+      s.sli(3, geo.t());
+      s.sli(5, geo.t() * geo.cols());
+      s.sli(6, geo.kg());
+      int len = s.reg(geo.rows());
+      int ptr = s.alloc();
+      s.loop(geo.rowsUsed(), r -> {
+        for (int[] run : runs) {
+          s.sli(4, run[1]);
+          s.sli(9, active.get(run[0]).slot());
+          s.li(ptr, pb.addr() + run[0] * geo.kg());
+          if (r != CoreStream.ZERO) {
+            int off = s.alloc();
+            s.opi(CoreStream.MUL, off, r, geo.rows());
+            s.op(CoreStream.ADD, ptr, ptr, off);
+            s.free(off);
+          }
+          s.emit(Instruction.CIM_MVM, ptr, len, r, CoreStream.ZERO, 32);
+        }
+      });
+      int n = s.reg(geo.t() * geo.cols());
+      for (int[] run : runs) {
+        s.sli(4, run[1]);
+        s.sli(9, active.get(run[0]).slot());
+        s.li(ptr, acc.addr() + run[0] * slotBytes);
+        s.emit(Instruction.CIM_OUT, n, CoreStream.ZERO, ptr, 0);
+      }
+      s.free(len, ptr, n);
+    }
+
+    /** The lead's sums per (copy, group, width): its own deep tiles and the helpers'. */
+    private void accumulate(List<Mg> active, int count) {
+      int z = s.reg(sums.addr());
+      f.fill(s, z, count * perCopy, 0, op);
+      s.free(z);
+      addSlots(active, acc.addr());
+      for (int h : helpers) {
+        List<Mg> theirs = u.mgs().get(h);
+        int src = s.reg(h);
+        int from = s.reg(work.get(h)[1].addr());
+        int dst = s.reg(inbox.addr());
+        int len = s.reg(theirs.size() * slotBytes);
+        s.emit(Instruction.RECV, src, from, dst, len, id);
+        s.free(src, from, dst, len);
+        s.addi(id, id, 1);
+        addSlots(theirs, inbox.addr());
+      }
+    }
+
+    private void addSlots(List<Mg> list, long from) {
+      int len = s.reg(geo.t() * geo.cols());
+      for (int i = 0; i < list.size(); i++) {
+        Mg m = list.get(i);
+        long c = u.copies() == 1 ? 0 : localCopy(m);
+        int a = s.reg(sums.addr() + c * perCopy + (m.grp() * geo.wg() + m.w()) * slotBytes);
+        int b = s.reg(from + i * slotBytes);
+        FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, a, b, a, len, 32, 32, 32);
+        s.free(a, b);
+      }
+      s.free(len);
+    }
+
+    /** Per pixel of the group: bias, then int8 (fused requantize) or int32 out. */
+    private void epilogue(int count) {
+      int outp = s.alloc();
+      for (int c = 0; c < count; c++) {
+        // outp = virtualBase + (pix + c) * rowBytes
+        int p = s.alloc();
+        s.addi(p, pix, c);
+        s.opi(CoreStream.MUL, outp, p, rowBytes);
+        s.free(p);
+        s.addi(outp, outp, dest.global() ? 0 : virtualBase);
+        int target = s.alloc();
+        if (dest.global()) {
+          s.li(target, staging.addr());
+        } else {
+          s.addi(target, outp, 0);
+        }
+        for (long grp = 0; grp < geo.cg(); grp++) {
+          for (long w = 0; w < geo.wg(); w++) {
+            long o = grp * geo.nc() + w * geo.t() * geo.cols();
+            long l = Math.min(geo.t() * geo.cols(), geo.nc() - w * geo.t() * geo.cols());
+            if (l <= 0) {
+              continue;
+            }
+            int slot = s.reg(sums.addr() + c * perCopy + (grp * geo.wg() + w) * slotBytes);
+            int len = s.reg(l);
+            if (bias != null) {
+              int b = s.reg(bias.addr() + o * 4);
+              FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, slot, b, slot, len, 32, 32,
+                  32);
+              s.free(b);
+            }
+            int to = s.alloc();
+            s.addi(to, target, o * eb);
+            if (requant != null) {
+              int q = s.reg(table.addr() + o * 8);
+              FunctionLowering.vec(s, FunctionLowering.VEC_QUANTIZE, 2, slot, q, to, len, 32,
+                  64, 8);
+              s.free(q);
+            } else {
+              s.li(len, l * 4);
+              s.emit(Instruction.MEM_CPY, slot, len, to, 0, 0);
+            }
+            s.free(slot, len, to);
+          }
+        }
+        if (dest.global()) {
+          int g = s.alloc();
+          s.addi(g, outp, virtualBase);
+          f.copy(s, target, false, g, true, rowBytes, op);
+          s.free(g);
+        }
+        s.free(target);
+      }
+      s.free(outp);
+    }
+  }
+
+  private static long[] orDefault(long[] v, long x) {
+    return v.length == 2 ? v : new long[] {x, x};
+  }
+
+  static long ceil(long a, long b) {
+    return (a + b - 1) / b;
+  }
+}
