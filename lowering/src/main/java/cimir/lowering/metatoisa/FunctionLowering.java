@@ -148,6 +148,9 @@ final class FunctionLowering {
           || op.name().equals("meta.mvm") && op.attr("streamed") == null) {
         foldWeightView(op.operand(op.name().equals("meta.mvm") ? 1 : 0));
       }
+      if (op.name().equals("meta.vec") && kind(op).equals("conv2d")) {
+        foldWeightView(op.operand(1));
+      }
       if (op.name().equals("meta.mvm") && op.result(0).uses().size() == 1) {
         Operation user = op.result(0).uses().get(0).owner();
         if (user.name().equals("meta.vec") && kind(user).equals("requantize")
@@ -167,7 +170,8 @@ final class FunctionLowering {
       for (var use : def.result(0).uses()) {
         Operation u = use.owner();
         boolean weightUse = u.name().equals("meta.load_weights") || folded.contains(u)
-            || u.name().equals("meta.mvm") && use.index() == 1 && u.attr("streamed") == null;
+            || u.name().equals("meta.mvm") && use.index() == 1 && u.attr("streamed") == null
+            || u.name().equals("meta.vec") && kind(u).equals("conv2d") && use.index() == 1;
         if (!weightUse) {
           return;
         }
@@ -423,6 +427,34 @@ final class FunctionLowering {
     return b;
   }
 
+  /**
+   * The global buffer of a value from outside the flow placed by the host in a named layout
+   * other than its own (a depthwise convolution's weights tap-major: "taps").
+   */
+  Buf operandImage(Value v, String layout, Operation user) {
+    Operation def = v.definingOp();
+    if (def != null && def.name().startsWith("meta.")) {
+      throw new LoweringException(user, "reads weights made on the chip, which it expects"
+          + " from global memory");
+    }
+    String key = System.identityHashCode(v) + layout;
+    Long at = weightImages.get(key);
+    long bytes = Layouts.bytes(v);
+    if (at == null) {
+      int index = operands.indexOf(v);
+      if (index < 0) {
+        index = operands.size();
+        operands.add(v);
+      }
+      at = map.global() + image.alloc(bytes, DictionaryAttr.EMPTY
+          .with("kind", Attribute.StringAttr.of("operand"))
+          .with("index", Attribute.IntegerAttr.i64(index))
+          .with("layout", Attribute.StringAttr.of(layout)));
+      weightImages.put(key, at);
+    }
+    return new Buf(-1, at, bytes, null);
+  }
+
   String layoutName(Value v) {
     return layouts.nhwc(v) ? "nhwc" : "row-major";
   }
@@ -526,6 +558,34 @@ final class FunctionLowering {
     int dst = s.reg(to.addr() + toOffset);
     copy(s, src, from.global(), dst, to.global(), bytes, op);
     s.free(src, dst);
+  }
+
+  /**
+   * Nested loops of MEM_CPY: `loops` {count, source stride, destination stride}, outermost
+   * first, around a copy of `run` bytes from `GRF[sp]` to `GRF[dp]`.
+   */
+  void strided(CoreStream s, List<long[]> loops, int sp, boolean sg, int dp, boolean dg,
+      long run, Operation op) {
+    strided(s, loops, 0, sp, sg, dp, dg, run, op);
+  }
+
+  private void strided(CoreStream s, List<long[]> loops, int level, int sp, boolean sg, int dp,
+      boolean dg, long run, Operation op) {
+    if (level == loops.size()) {
+      copy(s, sp, sg, dp, dg, run, op);
+      return;
+    }
+    long[] l = loops.get(level);
+    int a = s.alloc();
+    int b = s.alloc();
+    s.addi(a, sp, 0);
+    s.addi(b, dp, 0);
+    s.loop(l[0], i -> {
+      strided(s, loops, level + 1, a, sg, b, dg, run, op);
+      s.addi(a, a, l[1]);
+      s.addi(b, b, l[2]);
+    });
+    s.free(a, b);
   }
 
   private void lowerLoad(Operation op) {

@@ -51,6 +51,14 @@ final class ProductKernels {
       long dh, long dw, long[] pads, long ho, long wo,
       // every product: output pixels (rows of a matrix), outputs per pixel
       long pixels, long cout) {
+    /**
+     * Channels group `grp` reads and writes: `nc` (and `cinG` inputs), but for the last
+     * block of a diagonal packing only the channels left.
+     */
+    long channelsOf(long grp) {
+      return diagonal && grp == cg - 1 ? cin - grp * cols : diagonal ? cols : nc;
+    }
+
     long mgsPerCopy() {
       return cg * wg * g;
     }
@@ -141,11 +149,11 @@ final class ProductKernels {
         pads = p.length == 4 ? p : new long[] {0, 0, 0, 0};
         long group = FunctionLowering.longAttr(mvm, "group", 1);
         if (diagonal) {
-          if (cin % cols != 0) {
-            throw new LoweringException(mvm, "packs " + cin + " channels diagonally, which"
-                + " is not a multiple of the arrays' " + cols + " columns");
+          cg = ceil(cin, cols); // the last block may hold fewer channels
+          if (cout != cin) {
+            throw new LoweringException(mvm, "packs a convolution diagonally whose outputs ("
+                + cout + ") are not its channels (" + cin + ")");
           }
-          cg = cin / cols;
           cinG = cols;
           nc = cols;
         } else {
@@ -158,11 +166,14 @@ final class ProductKernels {
       }
       case "matmul", "gemm" -> {
         boolean transB = FunctionLowering.longAttr(mvm, "transB", 0) != 0;
-        kd = transB ? wt[1] : wt[0];
-        nc = transB ? wt[0] : wt[1];
+        int r = wt.length;
+        kd = transB ? wt[r - 1] : wt[r - 2];
+        nc = transB ? wt[r - 2] : wt[r - 1];
         cg = 1;
         cout = nc;
-        pixels = Layouts.elements(mvm.operand(0)) / kd;
+        // streamed weights carry batch dimensions: the pixels are one batch's rows
+        pixels = Layouts.elements(mvm.operand(0)) / kd / (Layouts.elements(mvm.operand(1))
+            / (kd * nc));
       }
       default -> throw new LoweringException(mvm, "computes '" + kind + "', which the arrays"
           + " do not (conv2d, matmul, gemm)");
@@ -234,8 +245,8 @@ final class ProductKernels {
 
   void product(Operation op) {
     if (op.attr("streamed") != null) {
-      throw new LoweringException(op, "multiplies two activations on the arrays (streamed"
-          + " weights), which meta-to-isa does not lower yet");
+      streamed(op);
+      return;
     }
     Geometry geo = geometry(op);
     long[] arrays = FunctionLowering.longs(op, "arrays");
@@ -326,6 +337,52 @@ final class ProductKernels {
     }
     if (outBytes != out.bytes()) {
       throw new IllegalStateException("output size mismatch");
+    }
+  }
+
+  /**
+   * A product of two activations on the arrays (attention): per batch, the right operand's
+   * K x N matrix is written into the arrays in their byte order (row k of it, `columns`
+   * outputs at a time: macro `n / columns`, byte `k columns` of it), then the kernel runs the
+   * batch's M rows. Handled when one copy sits on the op's core in one deep tile.
+   */
+  private void streamed(Operation op) {
+    Geometry geo = geometry(op);
+    long[] arrays = FunctionLowering.longs(op, "arrays");
+    int home = FunctionLowering.core(op);
+    int per = f.map.arrays();
+    long batch = Layouts.elements(op.operand(1)) / (geo.kd() * geo.nc());
+    boolean simple = FunctionLowering.longAttr(op, "copies") == 1 && geo.g() == 1
+        && geo.nc() % geo.cols() == 0 && arrays.length == geo.arraysPerCopy()
+        && arrays[arrays.length - 1] - arrays[0] == arrays.length - 1
+        && arrays[0] / per == home && arrays[arrays.length - 1] / per == home;
+    if (!simple) {
+      throw new LoweringException(op, "multiplies two activations on " + arrays.length
+          + " arrays in " + geo.g() + " deep tiles, which meta-to-isa lowers only for one"
+          + " copy on one core in one deep tile");
+    }
+    CoreStream s = f.cores[home];
+    List<Unit> units = units(geo, arrays, 1);
+    Operation requant = f.fusedRequantize.get(op);
+    Value result = requant != null ? requant.result(0) : op.result(0);
+    long eb = Layouts.elementBytes(result.type());
+    long rowBytes = geo.cout() * eb;
+    long m = geo.pixels();
+    Buf a = f.buf(op.operand(0), op);
+    Buf b = f.buf(op.operand(1), op);
+    Buf out = f.place(result, home, "omem", "imem", "arrays", "wmem");
+    long blocks = geo.nc() / geo.cols();
+    for (long i = 0; i < batch; i++) {
+      int sp = s.reg(b.addr() + i * geo.kd() * geo.nc());
+      int dp = s.reg(f.map.array(arrays[0] % per));
+      List<long[]> loops = new ArrayList<>();
+      loops.add(new long[] {geo.kd(), geo.nc(), geo.cols()});
+      loops.add(new long[] {blocks, geo.cols(), f.map.arrayBytes()});
+      f.strided(s, loops, sp, b.global(), dp, false, geo.cols(), op);
+      s.free(sp, dp);
+      Buf rows = new Buf(a.core(), a.addr() + i * m * geo.kd(), m * geo.kd(), null);
+      kernel(op, geo, units.get(0), Map.of(home, rows), 0, m, out,
+          out.addr() + i * m * rowBytes, rowBytes, eb, requant);
     }
   }
 
@@ -696,7 +753,7 @@ final class ProductKernels {
       for (long kh = 0; kh < geo.kh(); kh++) {
         for (long kw = 0; kw < geo.kw(); kw++) {
           long k0 = (kh * geo.kw() + kw) * geo.cinG();
-          long k1 = k0 + geo.cinG();
+          long k1 = k0 + (geo.diagonal() ? geo.channelsOf(grp) : geo.cinG());
           long a = Math.max(lo, k0);
           long b = Math.min(hi, k1);
           if (a >= b) {
@@ -809,7 +866,8 @@ final class ProductKernels {
         for (long grp = 0; grp < geo.cg(); grp++) {
           for (long w = 0; w < geo.wg(); w++) {
             long o = grp * geo.nc() + w * geo.t() * geo.cols();
-            long l = Math.min(geo.t() * geo.cols(), geo.nc() - w * geo.t() * geo.cols());
+            long l = Math.min(geo.t() * geo.cols(),
+                geo.channelsOf(grp) - w * geo.t() * geo.cols());
             if (l <= 0) {
               continue;
             }

@@ -39,6 +39,11 @@ final class VectorKernels {
       case "dequantize" -> elementwise(op, FunctionLowering.DEQUANTIZE, scale(op), 8);
       case "global_avg_pool" -> globalAvgPool(op);
       case "max_pool" -> maxPool(op);
+      case "avg_pool" -> avgPool(op);
+      case "conv2d" -> vectorConv(op);
+      case "matmul" -> vectorMatmul(op);
+      case "softmax" -> softmax(op);
+      case "layer_norm" -> layerNorm(op);
       case "reshape", "flatten" -> reshape(op);
       case "slice" -> slice(op);
       case "concat" -> concat(op);
@@ -103,36 +108,138 @@ final class VectorKernels {
     return dst;
   }
 
-  /** One VEC_OP of 1 or 2 inputs over the whole tensor; `extra` is input 2's table. */
-  private void elementwise(Operation op, int funct, byte[] extra, int outBits) {
-    List<LocalMemory.Block> temps = new ArrayList<>();
-    CoreStream s = f.cores[FunctionLowering.core(op)];
-    Buf a = localInput(op, 0, temps);
-    int inputs = 1;
-    int in2 = CoreStream.ZERO;
-    int bits2 = 8;
-    if (op.numOperands() > 1) {
-      if (!op.operand(0).type().equals(op.operand(1).type())) {
-        throw new LoweringException(op, "broadcasts its operands, which meta-to-isa does not"
-            + " lower yet");
-      }
-      Buf b = localInput(op, 1, temps);
-      in2 = s.reg(b.addr());
-      bits2 = Layouts.elementBytes(op.operand(1).type()) * 8;
-      inputs = 2;
-    } else if (extra != null) {
-      in2 = table(op, extra, temps);
-      inputs = 2;
+  /** What one chunk of an element-wise operation emits: inputs, output, element count. */
+  interface Chunk {
+    void emit(int[] in, int out, long count);
+  }
+
+  /** Bytes of local staging per operand when an operand or the result is in global memory. */
+  static final long STAGING = 4096;
+
+  /**
+   * Runs `body` over the op's tensor operands `tensors` and its result, `elements` long: at once
+   * when all are in local memory, else in chunks (a multiple of `align` elements) staged
+   * through local memory, global inputs copied in and a global result copied out per chunk.
+   */
+  private void chunked(Operation op, List<Integer> tensors, long elements, long align,
+      Chunk body) {
+    int core = FunctionLowering.core(op);
+    CoreStream s = f.cores[core];
+    List<Buf> ins = new ArrayList<>();
+    List<Long> widths = new ArrayList<>();
+    for (int i : tensors) {
+      ins.add(f.buf(op.operand(i), op));
+      widths.add((long) Layouts.elementBytes(op.operand(i).type()));
     }
-    Buf[] out = output(op, temps);
-    int in1 = s.reg(a.addr());
-    int dst = s.reg(out[1].addr());
-    int len = s.reg(Layouts.elements(op.result(0)));
-    FunctionLowering.vec(s, funct, inputs, in1, in2, dst, len,
-        Layouts.elementBytes(op.operand(0).type()) * 8, bits2,
-        Layouts.elementBytes(op.result(0).type()) * 8);
-    s.free(in1, in2, dst, len);
-    finish(op, out, temps);
+    Buf out = f.place(op.result(0), core, "omem", "imem", "arrays", "wmem");
+    long outWidth = Layouts.elementBytes(op.result(0).type());
+    boolean staged = out.global() || ins.stream().anyMatch(Buf::global);
+    long widest = outWidth;
+    for (long w : widths) {
+      widest = Math.max(widest, w);
+    }
+    long chunk = staged ? Math.max(align, STAGING / widest / align * align) : elements;
+    chunk = Math.min(chunk, elements);
+    List<LocalMemory.Block> temps = new ArrayList<>();
+    int[] regs = new int[ins.size()];
+    int[] stage = new int[ins.size()];
+    for (int i = 0; i < ins.size(); i++) {
+      regs[i] = s.reg(ins.get(i).addr());
+      if (ins.get(i).global()) {
+        LocalMemory.Block b = f.scratch(op, core, chunk * widths.get(i));
+        temps.add(b);
+        stage[i] = s.reg(b.addr());
+      }
+    }
+    int dst = s.reg(out.addr());
+    int outStage = -1;
+    if (out.global()) {
+      LocalMemory.Block b = f.scratch(op, core, chunk * outWidth);
+      temps.add(b);
+      outStage = s.reg(b.addr());
+    }
+    final int os = outStage;
+    long whole = elements / chunk;
+    long rest = elements - whole * chunk;
+    for (long count : rest > 0 ? new long[] {chunk, rest} : new long[] {chunk}) {
+      Runnable one = () -> {
+        int[] use = new int[ins.size()];
+        for (int i = 0; i < ins.size(); i++) {
+          if (ins.get(i).global()) {
+            f.copy(s, regs[i], true, stage[i], false, count * widths.get(i), op);
+            use[i] = stage[i];
+          } else {
+            use[i] = regs[i];
+          }
+        }
+        body.emit(use, out.global() ? os : dst, count);
+        if (out.global()) {
+          f.copy(s, os, false, dst, true, count * outWidth, op);
+        }
+        for (int i = 0; i < ins.size(); i++) {
+          s.addi(regs[i], regs[i], count * widths.get(i));
+        }
+        s.addi(dst, dst, count * outWidth);
+      };
+      if (count == chunk && whole > 1) {
+        s.loop(whole, i -> one.run());
+      } else if (count == chunk && whole == 1 || count == rest) {
+        one.run();
+      }
+    }
+    s.free(regs);
+    for (int i = 0; i < ins.size(); i++) {
+      if (ins.get(i).global()) {
+        s.free(stage[i]);
+      }
+    }
+    s.free(dst);
+    if (outStage >= 0) {
+      s.free(outStage);
+    }
+    for (LocalMemory.Block b : temps) {
+      f.freeScratch(core, b);
+    }
+  }
+
+  /** A table (or scalar) from the data region in local memory; the caller frees both. */
+  private LocalMemory.Block table(Operation op, byte[] bytes) {
+    int core = FunctionLowering.core(op);
+    CoreStream s = f.cores[core];
+    LocalMemory.Block b = f.scratch(op, core, bytes.length, "wmem", "imem", "omem", "arrays");
+    int src = s.reg(f.data(bytes));
+    int dst = s.reg(b.addr());
+    int n = s.reg(bytes.length);
+    s.emit(Instruction.MEM_CPY, src, n, dst, 0, 0);
+    s.free(src, n, dst);
+    return b;
+  }
+
+  /** One VEC_OP of 1 or 2 inputs per chunk; `extra` is input 2's table when given. */
+  private void elementwise(Operation op, int funct, byte[] extra, int outBits) {
+    int core = FunctionLowering.core(op);
+    CoreStream s = f.cores[core];
+    boolean two = op.numOperands() > 1;
+    if (two && !op.operand(0).type().equals(op.operand(1).type())) {
+      throw new LoweringException(op, "broadcasts its operands, which meta-to-isa does not"
+          + " lower yet");
+    }
+    LocalMemory.Block tab = extra != null && !two ? table(op, extra) : null;
+    int bits1 = Layouts.elementBytes(op.operand(0).type()) * 8;
+    int bits2 = two ? Layouts.elementBytes(op.operand(1).type()) * 8 : 8;
+    int bitsOut = Layouts.elementBytes(op.result(0).type()) * 8;
+    chunked(op, two ? List.of(0, 1) : List.of(0), Layouts.elements(op.result(0)), 1,
+        (in, out, count) -> {
+          int len = s.reg(count);
+          int in2 = two ? in[1] : tab != null ? s.reg(tab.addr()) : CoreStream.ZERO;
+          FunctionLowering.vec(s, funct, two || tab != null ? 2 : 1, in[0], in2, out, len,
+              bits1, bits2, bitsOut);
+          s.free(len);
+          if (!two && tab != null) {
+            s.free(in2);
+          }
+        });
+    f.freeScratch(core, tab);
   }
 
   /** Per row of the last memory dimension: VEC_QUANTIZE with that row's records. */
@@ -141,27 +248,29 @@ final class VectorKernels {
       throw new LoweringException(op, "scales along a dimension that is not last in memory,"
           + " which meta-to-isa does not lower yet");
     }
-    List<LocalMemory.Block> temps = new ArrayList<>();
-    CoreStream s = f.cores[FunctionLowering.core(op)];
+    int core = FunctionLowering.core(op);
+    CoreStream s = f.cores[core];
     long[] dims = Layouts.dims(op.result(0));
     long row = f.layouts.nhwc(op.result(0)) ? dims[1] : dims[dims.length - 1];
-    long rows = Layouts.elements(op.result(0)) / row;
-    Buf a = localInput(op, 0, temps);
-    int tab = table(op, requantRecords(op, row), temps);
-    Buf[] out = output(op, temps);
-    long inBytes = row * Layouts.elementBytes(op.operand(0).type());
-    int in1 = s.reg(a.addr());
-    int dst = s.reg(out[1].addr());
-    int len = s.reg(row);
+    LocalMemory.Block tab = table(op, requantRecords(op, row));
     int inBits = Layouts.elementBytes(op.operand(0).type()) * 8;
-    s.loop(rows, i -> {
-      FunctionLowering.vec(s, FunctionLowering.VEC_QUANTIZE, 2, in1, tab, dst, len, inBits, 64,
-          8);
-      s.addi(in1, in1, inBytes);
-      s.addi(dst, dst, row);
+    long inBytes = row * inBits / 8;
+    chunked(op, List.of(0), Layouts.elements(op.result(0)), row, (in, out, count) -> {
+      int a = s.alloc();
+      int b = s.alloc();
+      s.addi(a, in[0], 0);
+      s.addi(b, out, 0);
+      int t = s.reg(tab.addr());
+      int len = s.reg(row);
+      s.loop(count / row, i -> {
+        FunctionLowering.vec(s, FunctionLowering.VEC_QUANTIZE, 2, a, t, b, len, inBits, 64,
+            8);
+        s.addi(a, a, inBytes);
+        s.addi(b, b, row);
+      });
+      s.free(a, b, t, len);
     });
-    s.free(in1, dst, len, tab);
-    finish(op, out, temps);
+    f.freeScratch(core, tab);
   }
 
   /**
@@ -195,25 +304,23 @@ final class VectorKernels {
       throw new LoweringException(op, "broadcasts its operands, which meta-to-isa does not"
           + " lower yet");
     }
-    List<LocalMemory.Block> temps = new ArrayList<>();
-    CoreStream s = f.cores[FunctionLowering.core(op)];
-    Buf a = localInput(op, 0, temps);
-    Buf b = localInput(op, 1, temps);
+    int core = FunctionLowering.core(op);
+    CoreStream s = f.cores[core];
     ByteBuffer rec = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
     rec.putInt((int) multipliers[0]).putInt((int) multipliers[1])
         .put((byte) FunctionLowering.longAttr(op, "shift"))
         .put((byte) FunctionLowering.longAttr(op, "min", -128))
         .put((byte) FunctionLowering.longAttr(op, "max", 127));
-    int tab = table(op, rec.array(), temps);
-    Buf[] out = output(op, temps);
-    int in1 = s.reg(a.addr());
-    int in2 = s.reg(b.addr());
-    int dst = s.reg(out[1].addr());
-    int len = s.reg(Layouts.elements(op.result(0)));
-    s.emit(Instruction.GS_MOV, tab, 21);
-    FunctionLowering.vec(s, funct, 3, in1, in2, dst, len, 8, 8, 8);
-    s.free(in1, in2, dst, len, tab);
-    finish(op, out, temps);
+    LocalMemory.Block tab = table(op, rec.array());
+    int t = s.reg(tab.addr());
+    s.emit(Instruction.GS_MOV, t, 21);
+    s.free(t);
+    chunked(op, List.of(0, 1), Layouts.elements(op.result(0)), 1, (in, out, count) -> {
+      int len = s.reg(count);
+      FunctionLowering.vec(s, funct, 3, in[0], in[1], out, len, 8, 8, 8);
+      s.free(len);
+    });
+    f.freeScratch(core, tab);
   }
 
   private static long intAttr(Operation op, String name) {
@@ -251,8 +358,10 @@ final class VectorKernels {
     int core = FunctionLowering.core(op);
     CoreStream s = f.cores[core];
     Buf a = localInput(op, 0, temps);
-    int div = table(op, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)
-        .putInt((int) hw).array(), temps);
+    LocalMemory.Block divisor = table(op, ByteBuffer.allocate(4)
+        .order(ByteOrder.LITTLE_ENDIAN).putInt((int) hw).array());
+    temps.add(divisor);
+    int div = s.reg(divisor.addr());
     LocalMemory.Block acc = f.scratch(op, core, c * 4);
     temps.add(acc);
     Buf[] out = output(op, temps);
@@ -273,69 +382,354 @@ final class VectorKernels {
     finish(op, out, temps);
   }
 
-  /** Per output pixel: VVMAX over the window's taps of the -128-padded input. */
-  private void maxPool(Operation op) {
+  /** The geometry of a windowed image operation (pooling, a convolution on the vector unit). */
+  record Window(long n, long h, long w, long c, long kh, long kw, long sh, long sw, long dh,
+      long dw, long[] pads, long ho, long wo) {
+    long hp() {
+      return h + pads[0] + pads[2];
+    }
+
+    long wp() {
+      return w + pads[1] + pads[3];
+    }
+  }
+
+  private static Window window(Operation op, long[] kernel) {
     long[] d = Layouts.dims(op.operand(0));
     long[] y = Layouts.dims(op.result(0));
-    long[] k = FunctionLowering.longs(op, "kernel_shape");
     long[] st = FunctionLowering.longs(op, "strides");
+    long[] dil = FunctionLowering.longs(op, "dilations");
     long[] pads = FunctionLowering.longs(op, "pads");
-    if (pads.length != 4) {
-      pads = new long[4];
-    }
-    if (st.length != 2) {
-      st = new long[] {1, 1};
-    }
-    long c = d[1];
-    long wp = d[3] + pads[1] + pads[3];
-    long hp = d[2] + pads[0] + pads[2];
+    return new Window(d[0], d[2], d[3], d[1], kernel[0], kernel[1],
+        st.length == 2 ? st[0] : 1, st.length == 2 ? st[1] : 1,
+        dil.length == 2 ? dil[0] : 1, dil.length == 2 ? dil[1] : 1,
+        pads.length == 4 ? pads : new long[4], y[2], y[3]);
+  }
+
+  /** What a windowed operation emits per output pixel. */
+  interface PixelBody {
+    /** `tap0`: the address of the window's first tap; `out`: the output pixel's address. */
+    void emit(int tap0, int out);
+  }
+
+  /**
+   * Runs `body` for every output pixel of an NHWC image operation over the input padded with
+   * `fill`. The padded input stays local when it fits; otherwise it is in global memory and
+   * each output row's `kh` input rows are copied into a local window first. A result in
+   * global memory is written a row at a time from local staging.
+   */
+  private void windowed(Operation op, Window g, int fill, long outPixelBytes,
+      PixelBody body) {
     int core = FunctionLowering.core(op);
     CoreStream s = f.cores[core];
-    List<LocalMemory.Block> temps = new ArrayList<>();
-    Buf in = localInput(op, 0, temps);
-    Buf padded = pads[0] + pads[1] + pads[2] + pads[3] > 0
-        ? new ProductKernels(f).pad(op, in, core, d[0], d[2], d[3], c, pads, -128) : in;
-    if (padded.global()) {
-      throw new LoweringException(op, "pads an input that no local memory holds");
-    }
-    Buf[] out = output(op, temps);
-    long sh = st[0];
-    long sw = st[1];
-    long kh = k[0];
-    long kw = k[1];
-    int dst = s.reg(out[1].addr());
-    int row = s.reg(padded.addr());
-    int len = s.reg(c);
-    s.loop(y[0], n -> {
+    Buf in = f.buf(op.operand(0), op);
+    long[] pads = g.pads();
+    boolean pad = pads[0] + pads[1] + pads[2] + pads[3] > 0;
+    Buf padded = pad ? new ProductKernels(f).pad(op, in, core, g.n(), g.h(), g.w(), g.c(),
+        pads, fill) : in;
+    Buf out = f.place(op.result(0), core, "omem", "imem", "arrays", "wmem");
+    long rowIn = g.wp() * g.c();
+    long windowRows = (g.kh() - 1) * g.dh() + 1;
+    LocalMemory.Block win = padded.global()
+        ? f.scratch(op, core, windowRows * rowIn) : null;
+    LocalMemory.Block rowOut = out.global()
+        ? f.scratch(op, core, g.wo() * outPixelBytes) : null;
+    int src = s.reg(padded.addr()); // first input row of the current output row
+    int dst = s.reg(out.addr()); // first output pixel of the current output row
+    long imageRows = g.hp() * rowIn;
+    s.loop(g.n(), n -> {
       int rowStart = s.alloc();
-      s.addi(rowStart, row, 0);
-      s.loop(y[2], oy -> {
-        int px = s.alloc();
-        s.addi(px, rowStart, 0);
-        s.loop(y[3], ox -> {
-          f.fill(s, dst, c, -128, op);
-          int tap = s.alloc();
-          for (long i = 0; i < kh; i++) {
-            for (long j = 0; j < kw; j++) {
-              s.addi(tap, px, (i * wp + j) * c);
-              FunctionLowering.vec(s, FunctionLowering.VVMAX, 2, dst, tap, dst, len, 8, 8, 8);
-            }
-          }
-          s.free(tap);
-          s.addi(px, px, sw * c);
-          s.addi(dst, dst, c);
+      s.addi(rowStart, src, 0);
+      s.loop(g.ho(), oy -> {
+        int base = s.alloc();
+        if (win != null) {
+          int w = s.reg(win.addr());
+          f.copy(s, rowStart, true, w, false, windowRows * rowIn, op);
+          s.addi(base, w, 0);
+          s.free(w);
+        } else {
+          s.addi(base, rowStart, 0);
+        }
+        int o = s.alloc();
+        if (rowOut != null) {
+          s.li(o, rowOut.addr());
+        } else {
+          s.addi(o, dst, 0);
+        }
+        s.loop(g.wo(), ox -> {
+          body.emit(base, o);
+          s.addi(base, base, g.sw() * g.c());
+          s.addi(o, o, outPixelBytes);
         });
-        s.free(px);
-        s.addi(rowStart, rowStart, sh * wp * c);
+        if (rowOut != null) {
+          s.li(o, rowOut.addr());
+          f.copy(s, o, false, dst, true, g.wo() * outPixelBytes, op);
+        }
+        s.addi(dst, dst, g.wo() * outPixelBytes);
+        s.free(base, o);
+        s.addi(rowStart, rowStart, g.sh() * rowIn);
       });
       s.free(rowStart);
-      s.addi(row, row, hp * wp * c);
+      s.addi(src, src, imageRows);
     });
-    s.free(dst, row, len);
+    s.free(src, dst);
+    f.freeScratch(core, win, rowOut);
     if (padded != in && padded.block() != null) {
       f.freeScratch(core, padded.block());
     }
+  }
+
+  /** Per output pixel: VVMAX over the window's taps of the input padded with -128. */
+  private void maxPool(Operation op) {
+    Window g = window(op, FunctionLowering.longs(op, "kernel_shape"));
+    CoreStream s = f.cores[FunctionLowering.core(op)];
+    long c = g.c();
+    int len = s.reg(c);
+    windowed(op, g, -128, c, (tap0, out) -> {
+      f.fill(s, out, c, -128, op);
+      int tap = s.alloc();
+      for (long i = 0; i < g.kh(); i++) {
+        for (long j = 0; j < g.kw(); j++) {
+          s.addi(tap, tap0, (i * g.dh() * g.wp() + j * g.dw()) * c);
+          FunctionLowering.vec(s, FunctionLowering.VVMAX, 2, out, tap, out, len, 8, 8, 8);
+        }
+      }
+      s.free(tap);
+    });
+    s.free(len);
+  }
+
+  /**
+   * Per output pixel: the int32 sum of the window's taps (padding zero), then VS_DIV by the
+   * pixel's divisor, from a table of one int32 per output pixel of every image (the taps
+   * inside the input, or all taps with `count_include_pad`).
+   */
+  private void avgPool(Operation op) {
+    Window g = window(op, FunctionLowering.longs(op, "kernel_shape"));
+    int core = FunctionLowering.core(op);
+    CoreStream s = f.cores[core];
+    long c = g.c();
+    boolean includePad = FunctionLowering.longAttr(op, "count_include_pad", 0) != 0;
+    ByteBuffer divisors = ByteBuffer.allocate((int) (4 * g.n() * g.ho() * g.wo()))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    for (long y = 0; y < g.n() * g.ho(); y++) {
+      for (long x = 0; x < g.wo(); x++) {
+        long rows = 0;
+        long cols = 0;
+        for (long i = 0; i < g.kh(); i++) {
+          long r = y % g.ho() * g.sh() + i * g.dh() - g.pads()[0];
+          rows += includePad || r >= 0 && r < g.h() ? 1 : 0;
+        }
+        for (long j = 0; j < g.kw(); j++) {
+          long q = x * g.sw() + j * g.dw() - g.pads()[1];
+          cols += includePad || q >= 0 && q < g.w() ? 1 : 0;
+        }
+        divisors.putInt((int) (rows * cols));
+      }
+    }
+    LocalMemory.Block table = table(op, divisors.array());
+    LocalMemory.Block sum = f.scratch(op, core, c * 4);
+    int len = s.reg(c);
+    int acc = s.reg(sum.addr());
+    int div = s.reg(table.addr());
+    windowed(op, g, 0, c, (tap0, out) -> {
+      f.fill(s, acc, c * 4, 0, op);
+      int tap = s.alloc();
+      for (long i = 0; i < g.kh(); i++) {
+        for (long j = 0; j < g.kw(); j++) {
+          s.addi(tap, tap0, (i * g.dh() * g.wp() + j * g.dw()) * c);
+          FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, acc, tap, acc, len, 32, 8, 32);
+        }
+      }
+      s.free(tap);
+      FunctionLowering.vec(s, FunctionLowering.VS_DIV, 2, acc, div, out, len, 32, 32, 8);
+      s.addi(div, div, 4);
+    });
+    s.free(len, acc, div);
+    f.freeScratch(core, sum, table);
+  }
+
+  /**
+   * A depthwise convolution on the vector unit: per output pixel, the bias (int32), then per
+   * tap an int8 x int8 product of the pixel's C channels with the tap's C weights (VEC_MUL,
+   * 32-bit out) added in (VEC_ADD). The weights are placed tap-major ("taps": the C weights of
+   * tap (i, j) at (i Kw + j) C).
+   */
+  private void vectorConv(Operation op) {
+    long[] wt = Layouts.dims(op.operand(1));
+    long c = Layouts.dims(op.operand(0))[1];
+    if (FunctionLowering.longAttr(op, "group", 1) != c || wt[1] != 1 || wt[0] != c) {
+      throw new LoweringException(op, "is a convolution on the vector unit that is not"
+          + " depthwise, which meta-to-isa does not lower yet");
+    }
+    Window g = window(op, new long[] {wt[2], wt[3]});
+    int core = FunctionLowering.core(op);
+    CoreStream s = f.cores[core];
+    FunctionLowering.WeightView view = f.weightView(op.operand(1));
+    if (!java.util.Arrays.equals(view.ends(), Layouts.dims(view.root()))
+        || java.util.Arrays.stream(view.starts()).anyMatch(x -> x != 0)) {
+      throw new LoweringException(op, "reads a slice of its weights, which meta-to-isa does"
+          + " not lower yet on the vector unit");
+    }
+    Buf wg = f.operandImage(view.root(), "taps", op);
+    LocalMemory.Block weights = f.scratch(op, core, c * g.kh() * g.kw(), "wmem", "imem",
+        "omem", "arrays");
+    f.copy(s, wg, 0, new Buf(core, weights.addr(), wg.bytes(), weights), 0, wg.bytes(), op);
+    LocalMemory.Block bias = null;
+    if (op.numOperands() > 2) {
+      Buf b = f.buf(op.operand(2), op);
+      bias = f.scratch(op, core, c * 4, "wmem", "imem", "omem", "arrays");
+      f.copy(s, b, 0, new Buf(core, bias.addr(), c * 4, bias), 0, c * 4, op);
+    }
+    LocalMemory.Block tmp = f.scratch(op, core, c * 4);
+    final LocalMemory.Block biasBlock = bias;
+    int len = s.reg(c);
+    int t = s.reg(tmp.addr());
+    windowed(op, g, 0, c * 4, (tap0, out) -> {
+      if (biasBlock != null) {
+        int b = s.reg(biasBlock.addr());
+        f.copy(s, b, false, out, false, c * 4, op);
+        s.free(b);
+      } else {
+        f.fill(s, out, c * 4, 0, op);
+      }
+      int tap = s.alloc();
+      int w = s.alloc();
+      for (long i = 0; i < g.kh(); i++) {
+        for (long j = 0; j < g.kw(); j++) {
+          s.addi(tap, tap0, (i * g.dh() * g.wp() + j * g.dw()) * c);
+          s.li(w, weights.addr() + (i * g.kw() + j) * c);
+          FunctionLowering.vec(s, FunctionLowering.VEC_MUL, 2, tap, w, t, len, 8, 8, 32);
+          FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, out, t, out, len, 32, 32, 32);
+        }
+      }
+      s.free(tap, w);
+    });
+    s.free(len, t);
+    f.freeScratch(core, weights, bias, tmp);
+  }
+
+  /**
+   * A product of two activations on the vector unit, `[..., M, K] x [..., K, N]`: per batch
+   * and row m, the int32 row is the sum over k of row k of the right operand times the scalar
+   * `a[m][k]` (VSMUL, 32-bit out, then VEC_ADD).
+   */
+  private void vectorMatmul(Operation op) {
+    long[] a = Layouts.dims(op.operand(0));
+    long[] b = Layouts.dims(op.operand(1));
+    int r = a.length;
+    long m = a[r - 2];
+    long k = a[r - 1];
+    long n = b[b.length - 1];
+    long batch = Layouts.elements(op.operand(0)) / (m * k);
+    if (Layouts.elements(op.operand(1)) != batch * k * n) {
+      throw new LoweringException(op, "broadcasts its batch dimensions, which meta-to-isa"
+          + " does not lower yet");
+    }
+    int core = FunctionLowering.core(op);
+    CoreStream s = f.cores[core];
+    List<LocalMemory.Block> temps = new ArrayList<>();
+    Buf x = localInput(op, 0, temps);
+    Buf y = localInput(op, 1, temps);
+    Buf[] out = output(op, temps);
+    LocalMemory.Block tmp = f.scratch(op, core, n * 4);
+    temps.add(tmp);
+    int ap = s.reg(x.addr());
+    int bp = s.reg(y.addr());
+    int op0 = s.reg(out[1].addr());
+    int t = s.reg(tmp.addr());
+    int len = s.reg(n);
+    s.loop(batch, i -> {
+      s.loop(m, row -> {
+        f.fill(s, op0, n * 4, 0, op);
+        int brow = s.alloc();
+        s.addi(brow, bp, 0);
+        s.loop(k, kk -> {
+          FunctionLowering.vec(s, FunctionLowering.VSMUL, 2, brow, ap, t, len, 8, 8, 32);
+          FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, op0, t, op0, len, 32, 32, 32);
+          s.addi(brow, brow, n);
+          s.addi(ap, ap, 1);
+        });
+        s.free(brow);
+        s.addi(op0, op0, n * 4);
+      });
+      s.addi(bp, bp, k * n);
+    });
+    s.free(ap, bp, op0, t, len);
     finish(op, out, temps);
+  }
+
+  /** Softmax over the last dimension of a row-major f32 tensor: one VEC_OP per row. */
+  private void softmax(Operation op) {
+    long row = lastDim(op);
+    CoreStream s = f.cores[FunctionLowering.core(op)];
+    chunked(op, List.of(0), Layouts.elements(op.result(0)), row, (in, out, count) -> {
+      rows(s, in[0], out, count, row, (a, b, len) -> FunctionLowering.vec(s,
+          FunctionLowering.SOFTMAX, 1, a, CoreStream.ZERO, b, len, 32, 32, 32));
+    });
+  }
+
+  /**
+   * Layer normalisation over the last dimension of a row-major f32 tensor: per row one
+   * LAYER_NORM of 4 inputs, the row, the scale (input 2), the bias (input 3, special register
+   * 21) and epsilon (f32, input 4, special register 22).
+   */
+  private void layerNorm(Operation op) {
+    long row = lastDim(op);
+    int core = FunctionLowering.core(op);
+    CoreStream s = f.cores[core];
+    List<LocalMemory.Block> temps = new ArrayList<>();
+    Buf gamma = localInput(op, 1, temps);
+    Buf beta = localInput(op, 2, temps);
+    float eps = op.attr("epsilon") instanceof Attribute.FloatAttr e
+        ? (float) e.doubleValue() : 1e-5f;
+    LocalMemory.Block epsilon = table(op, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)
+        .putFloat(eps).array());
+    temps.add(epsilon);
+    int g = s.reg(gamma.addr());
+    int b = s.reg(beta.addr());
+    int e = s.reg(epsilon.addr());
+    chunked(op, List.of(0), Layouts.elements(op.result(0)), row, (in, out, count) -> {
+      s.emit(Instruction.GS_MOV, b, 21);
+      s.emit(Instruction.GS_MOV, e, 22);
+      rows(s, in[0], out, count, row, (x, y, len) -> FunctionLowering.vec(s,
+          FunctionLowering.LAYER_NORM, 4, x, g, y, len, 32, 32, 32));
+    });
+    s.free(g, b, e);
+    for (LocalMemory.Block t : temps) {
+      f.freeScratch(core, t);
+    }
+  }
+
+  /** What a per-row body emits: input row, output row, row length registers. */
+  interface RowBody {
+    void emit(int in, int out, int len);
+  }
+
+  /** `body` for each of the `count / row` rows from `in` to `out` (f32 rows). */
+  private static void rows(CoreStream s, int in, int out, long count, long row, RowBody body) {
+    int a = s.alloc();
+    int b = s.alloc();
+    int len = s.reg(row);
+    s.addi(a, in, 0);
+    s.addi(b, out, 0);
+    s.loop(count / row, i -> {
+      body.emit(a, b, len);
+      s.addi(a, a, row * 4);
+      s.addi(b, b, row * 4);
+    });
+    s.free(a, b, len);
+  }
+
+  /** The length of the last dimension, which must be the op's axis and last in memory. */
+  private long lastDim(Operation op) {
+    long[] d = Layouts.dims(op.operand(0));
+    long axis = FunctionLowering.longAttr(op, "axis", -1);
+    if (axis != -1 && axis != d.length - 1 || f.layouts.nhwc(op.operand(0))) {
+      throw new LoweringException(op, "works along a dimension that is not last in memory,"
+          + " which meta-to-isa does not lower yet");
+    }
+    return d[d.length - 1];
   }
 
   // ---- data movement ---------------------------------------------------------------------
@@ -463,26 +857,7 @@ final class VectorKernels {
     }
     int sp = s.reg(a.addr() + srcOff);
     int dp = s.reg(out.addr() + dstOff);
-    nest(s, loops, 0, sp, a.global(), dp, out.global(), run, op);
+    f.strided(s, loops, sp, a.global(), dp, out.global(), run, op);
     s.free(sp, dp);
-  }
-
-  private void nest(CoreStream s, List<long[]> loops, int level, int sp, boolean sg, int dp,
-      boolean dg, long run, Operation op) {
-    if (level == loops.size()) {
-      f.copy(s, sp, sg, dp, dg, run, op);
-      return;
-    }
-    long[] l = loops.get(level);
-    int a = s.alloc();
-    int b = s.alloc();
-    s.addi(a, sp, 0);
-    s.addi(b, dp, 0);
-    s.loop(l[0], i -> {
-      nest(s, loops, level + 1, a, sg, b, dg, run, op);
-      s.addi(a, a, l[1]);
-      s.addi(b, b, l[2]);
-    });
-    s.free(a, b);
   }
 }
