@@ -32,18 +32,18 @@ public final class LoweringPasses {
     registry.register(PlacePass.INFO);
     registry.register(OpToMetaPass.INFO);
     registry.register(MetaToIsaPass.INFO);
-    // From an imported graph to meta-operators; meta-to-isa ends them in the isa dialect but
-    // does not lower every meta-operator yet, so the named pipelines stop before it.
-    // CIMFlow and CMSwitch both cut stages from a topological order (max-states=1: ranges only).
+    // From an imported graph to per-core programs, through an int8 graph. CIMFlow and CMSwitch
+    // both cut stages from a topological order (max-states=1: ranges only).
     registry.registerPipeline("cimflow", "CIMFlow's flow: stages as ranges of a topological"
         + " order, weight duplication, no memory mode",
-        "canonicalize,graph-to-op,segment{policy=all-compute max-states=1},"
-            + "mode-alloc{policy=all-compute},place,op-to-meta");
+        "canonicalize,quantize,graph-to-op,segment{policy=all-compute max-states=1},"
+            + "mode-alloc{policy=all-compute},place,op-to-meta,meta-to-isa");
     registry.registerPipeline("cmswitch", "CMSwitch's flow: stages as ranges of a topological"
         + " order, arrays in compute or memory mode by a MIP",
-        "canonicalize,graph-to-op,segment{max-states=1},mode-alloc,place,op-to-meta");
+        "canonicalize,quantize,graph-to-op,segment{max-states=1},mode-alloc,place,op-to-meta,"
+            + "meta-to-isa");
     registry.registerPipeline("default", "everything cimir does: stages as any dependency-closed"
         + " sets, memory mode, placement by search",
-        "canonicalize,graph-to-op,segment,mode-alloc,place,op-to-meta");
+        "canonicalize,quantize,graph-to-op,segment,mode-alloc,place,op-to-meta,meta-to-isa");
   }
 }

@@ -56,6 +56,23 @@ public final class RepositoryModels {
     }
   }
 
+  /**
+   * `model` imported for the chip `arch` (its `hw.arch` attribute set) and run through the
+   * named pipeline `pipeline`.
+   */
+  public static Run runOn(String model, String arch, String pipeline) throws Exception {
+    Context ctx = GraphDialect.newContext();
+    ctx.register(new OpDialect());
+    ctx.register(new MetaDialect());
+    ctx.register(new cimir.dialect.isa.IsaDialect());
+    Operation module = OnnxImporter.importModel(ctx,
+        OnnxReader.read(Files.readAllBytes(MODELS.resolve(model + ".onnx"))), Map.of());
+    module.setAttr(cimir.dialect.hw.HwArch.ATTR_NAME, cimir.dialect.hw.HwArch.attr(arch, null));
+    PassRegistry registry = new PassRegistry();
+    LoweringPasses.registerPasses(registry);
+    return new Run(ctx, module, null).then(registry.pipeline(pipeline));
+  }
+
   /** `model` (a name in models/) imported and run through `pipeline`. */
   public static Run run(String model, String pipeline) throws Exception {
     Context ctx = GraphDialect.newContext();

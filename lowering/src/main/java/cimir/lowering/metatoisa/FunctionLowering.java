@@ -61,6 +61,8 @@ final class FunctionLowering {
   private final Map<String, Long> weightImages = new HashMap<>();
   /** Per core and stage, the buffer holding the small constants (zero words, -128 bytes). */
   private final Map<Integer, Long> constants = new HashMap<>();
+  /** Per core, the constants' buffer of the current stage, loaded at its first use. */
+  private LocalMemory.Block[] constantBlocks;
   final Map<Long, Operation> sends = new HashMap<>();
   /** The next transfer id of the stage. */
   long nextId;
@@ -68,6 +70,8 @@ final class FunctionLowering {
   private Map<Value, Integer> lastUse = Map.of();
   int stage;
   long instructions;
+  /** Weight copies left idle because the core's local memory could not feed them all. */
+  long idleCopies;
 
   FunctionLowering(HardwareModel hw, Operation flow) {
     this.hw = hw;
@@ -126,10 +130,6 @@ final class FunctionLowering {
       Buf b = globalOf(yield.operand(i), yield);
       image.result(i, b.addr() - map.global(), b.bytes(), layoutName(yield.operand(i)));
     }
-    if (image.size() > image.capacity()) {
-      throw new LoweringException(flow, "the program's global memory image needs "
-          + image.size() + " bytes, more than the " + image.capacity() + " of the chip");
-    }
     java.util.SortedMap<Integer, List<IsaInst>> code = new TreeMap<>();
     for (CoreStream s : cores) {
       code.put(s.core, s.code());
@@ -143,14 +143,20 @@ final class FunctionLowering {
   private void analyse(Operation flow) {
     List<Operation> all = new ArrayList<>();
     flow.walk(all::add);
+    // A load or slice is folded once all its uses are; repeat until nothing changes.
+    for (int before = -1; before != folded.size(); ) {
+      before = folded.size();
+      for (Operation op : all) {
+        if (op.name().equals("meta.load_weights")
+            || op.name().equals("meta.mvm") && op.attr("streamed") == null) {
+          foldWeightView(op.operand(op.name().equals("meta.mvm") ? 1 : 0));
+        }
+        if (op.name().equals("meta.vec") && kind(op).equals("conv2d")) {
+          foldWeightView(op.operand(1));
+        }
+      }
+    }
     for (Operation op : all) {
-      if (op.name().equals("meta.load_weights")
-          || op.name().equals("meta.mvm") && op.attr("streamed") == null) {
-        foldWeightView(op.operand(op.name().equals("meta.mvm") ? 1 : 0));
-      }
-      if (op.name().equals("meta.vec") && kind(op).equals("conv2d")) {
-        foldWeightView(op.operand(1));
-      }
       if (op.name().equals("meta.mvm") && op.result(0).uses().size() == 1) {
         Operation user = op.result(0).uses().get(0).owner();
         if (user.name().equals("meta.vec") && kind(user).equals("requantize")
@@ -162,23 +168,57 @@ final class FunctionLowering {
     }
   }
 
-  /** Marks the loads and slices that only make weights for the arrays as folded. */
+  /**
+   * Marks the loads, slices and stores that only make weights for the arrays as folded: the
+   * weights are read from global memory where the function's argument lies, whatever stage
+   * sliced them.
+   */
   private void foldWeightView(Value w) {
-    Operation def = w.definingOp();
-    while (def != null && (def.name().equals("meta.load")
-        || def.name().equals("meta.vec") && kind(def).equals("slice"))) {
-      for (var use : def.result(0).uses()) {
-        Operation u = use.owner();
-        boolean weightUse = u.name().equals("meta.load_weights") || folded.contains(u)
-            || u.name().equals("meta.mvm") && use.index() == 1 && u.attr("streamed") == null
-            || u.name().equals("meta.vec") && kind(u).equals("conv2d") && use.index() == 1;
-        if (!weightUse) {
+    Value v = w;
+    while (v.definingOp() != null) {
+      Operation def = v.definingOp();
+      if (def.name().equals("meta.parallel")) {
+        if (!weightOnly(v)) {
           return;
         }
+        v = def.region(0).entryBlock().last().operand(resultIndex(def, v));
+        continue;
+      }
+      boolean view = def.name().equals("meta.load") || def.name().equals("meta.store")
+          || def.name().equals("meta.vec") && kind(def).equals("slice");
+      if (!view || !weightOnly(def.result(0))) {
+        return;
       }
       folded.add(def);
-      def = def.operand(0).definingOp();
+      v = def.operand(0);
     }
+  }
+
+  /** Whether every use of `v` reads it as weights (or passes it on to such uses only). */
+  private boolean weightOnly(Value v) {
+    for (var use : v.uses()) {
+      Operation u = use.owner();
+      boolean weights = u.name().equals("meta.load_weights") || folded.contains(u)
+          || u.name().equals("meta.mvm") && use.index() == 1 && u.attr("streamed") == null
+          || u.name().equals("meta.vec") && kind(u).equals("conv2d") && use.index() == 1;
+      if (!weights && u.name().equals("meta.yield") && u.parentOp() != null
+          && u.parentOp().name().equals("meta.parallel")) {
+        weights = weightOnly(u.parentOp().result(use.index()));
+      }
+      if (!weights) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int resultIndex(Operation op, Value v) {
+    for (int i = 0; i < op.numResults(); i++) {
+      if (op.result(i) == v) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("not a result");
   }
 
   /** The value outside the flow a weight view reads, and its slice box (starts, ends). */
@@ -194,8 +234,13 @@ final class FunctionLowering {
     long[] starts = new long[shape.length];
     long[] ends = shape.clone();
     Value v = w;
-    while (v.definingOp() != null && folded.contains(v.definingOp())) {
+    while (v.definingOp() != null && (folded.contains(v.definingOp())
+        || v.definingOp().name().equals("meta.parallel"))) {
       Operation def = v.definingOp();
+      if (def.name().equals("meta.parallel")) {
+        v = def.region(0).entryBlock().last().operand(resultIndex(def, v));
+        continue;
+      }
       if (def.name().equals("meta.vec")) {
         long[] axes = longs(def, "axes");
         long[] s = longs(def, "starts");
@@ -227,6 +272,22 @@ final class FunctionLowering {
       local[c].add(new LocalMemory.Pool("wmem", map.wmem(), map.wmemBytes()));
     }
     addMemoryArrays();
+    constantBlocks = new LocalMemory.Block[cores.length];
+    for (int c = 0; c < cores.length; c++) {
+      constantBlocks[c] = local[c].allocBest(32); // first, so that it splits no free range
+    }
+    long[] need = new long[cores.length];
+    for (Operation op : par.region(0).entryBlock()) {
+      if (op.name().equals("meta.mvm") || op.name().equals("meta.vec")) {
+        long ws = workingSet(op);
+        for (int c : coresOf(op)) {
+          need[c] = Math.max(need[c], ws);
+        }
+      }
+    }
+    for (int c = 0; c < cores.length; c++) {
+      local[c].reserve(need[c]);
+    }
     for (Operation op : before) {
       if (op.name().equals("meta.load_weights")) {
         new ProductKernels(this).loadWeights(op);
@@ -264,6 +325,41 @@ final class FunctionLowering {
       s.emit(Instruction.BARRIER, n, id);
       s.free(n, id);
     }
+  }
+
+  /** The cores an operation computes on: its own, and those of its arrays. */
+  private int[] coresOf(Operation op) {
+    java.util.TreeSet<Integer> cs = new java.util.TreeSet<>();
+    cs.add(core(op));
+    for (long a : longs(op, "arrays")) {
+      cs.add((int) (a / map.arrays()));
+    }
+    return cs.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
+   * Local bytes an operation's kernel needs besides its operands: for a product, one copy's
+   * patch buffer, sums and tables; for vector work, its staging and windows.
+   */
+  private long workingSet(Operation op) {
+    if (op.name().equals("meta.mvm")) {
+      ProductKernels.Geometry g = new ProductKernels(this).geometry(op);
+      long slot = g.t() * g.cols() * 4;
+      long row = g.cout() * 4;
+      return g.segmentsPerCopy() * g.kg() + g.mgsPerCopy() * slot
+          + (g.sumsDeepTiles() ? g.cg() * g.wg() * slot : 0) + row * 4 + 64;
+    }
+    long[] d = Layouts.dims(op.result(0));
+    long window = 0;
+    if (d.length == 4 && op.numOperands() > 0 && Layouts.rank(op.operand(0)) == 4) {
+      long[] x = Layouts.dims(op.operand(0));
+      window = 8 * (x[3] + 8) * x[1] * 4; // a few padded input rows, int32 sums of a row
+    }
+    long weights = 0;
+    if (kind(op).equals("conv2d") && op.numOperands() > 1) { // tap-major weights, bias, sums
+      weights = Layouts.elements(op.operand(1)) + 8 * Layouts.dims(op.operand(1))[0];
+    }
+    return 3 * VectorKernels.STAGING * 4 + window + weights;
   }
 
   /** The memory-mode arrays of each core, in runs of consecutive arrays, as local pools. */
@@ -352,7 +448,7 @@ final class FunctionLowering {
   /** A local buffer for `v` on `core` in the first pool of `prefer` with room, or null. */
   Buf placeLocal(Value v, int core, String... prefer) {
     long bytes = Layouts.bytes(v);
-    LocalMemory.Block block = local[core].alloc(bytes, prefer);
+    LocalMemory.Block block = local[core].allocValue(bytes, prefer);
     if (block == null) {
       return null;
     }
@@ -363,21 +459,26 @@ final class FunctionLowering {
 
   /** `bytes` on `core` in the first pool of `prefer` with room, else in global memory. */
   Buf allocate(int core, long bytes, String... prefer) {
-    LocalMemory.Block block = local[core].alloc(bytes, prefer);
+    LocalMemory.Block block = local[core].allocValue(bytes, prefer);
     if (block != null) {
       return new Buf(core, block.addr(), bytes, block);
     }
     return new Buf(-1, map.global() + image.alloc(bytes, null), bytes, null);
   }
 
-  /** Scratch on `core` that must be local (a kernel's working buffers). */
+  /**
+   * Scratch on `core` that must be local (a kernel's working buffers): in the first of `prefer`
+   * with room, else in the smallest hole of any local memory that holds it.
+   */
   LocalMemory.Block scratch(Operation op, int core, long bytes, String... prefer) {
-    String[] order = prefer.length > 0 ? prefer
-        : new String[] {"imem", "omem", "wmem", "arrays"};
-    LocalMemory.Block b = local[core].alloc(bytes, order);
+    LocalMemory.Block b = prefer.length > 0 ? local[core].alloc(bytes, prefer) : null;
+    if (b == null) {
+      b = local[core].allocBest(bytes);
+    }
     if (b == null) {
       throw new LoweringException(op, "needs " + bytes + " bytes of local working memory on"
-          + " core " + core + ", which its local memories no longer have");
+          + " core " + core + ", which its local memories no longer have (" + local[core].used()
+          + " of " + local[core].total() + " bytes in use)");
     }
     return b;
   }
@@ -462,6 +563,11 @@ final class FunctionLowering {
   /** The global address of weights `w` laid out for the arrays by `layout`, made once. */
   long weightImage(Value w, long bytes, DictionaryAttr layout) {
     WeightView view = weightView(w);
+    Operation def = view.root().definingOp();
+    if (def != null && def.name().startsWith("meta.")) {
+      throw new LoweringException(def, "makes weights on the chip ('" + kind(def) + "'), which"
+          + " the arrays can only load from global memory");
+    }
     String key = view.key() + layout;
     Long at = weightImages.get(key);
     if (at == null) {
@@ -496,7 +602,7 @@ final class FunctionLowering {
       byte[] bytes = new byte[32];
       java.util.Arrays.fill(bytes, 16, 32, (byte) -128);
       long src = data(bytes);
-      LocalMemory.Block b = scratch(op, core, 32);
+      LocalMemory.Block b = constantBlocks[core];
       CoreStream s = cores[core];
       int rs = s.reg(src);
       int rd = s.reg(b.addr());

@@ -33,6 +33,30 @@ final class LocalMemory {
     holes.add(free);
   }
 
+  /** Bytes that values leave free for the kernels' working buffers. */
+  private long reserve;
+
+  /**
+   * Keeps `bytes` (at least a quarter of the core's local memory) free of values: the
+   * kernels' working buffers cannot go to global memory, values can.
+   */
+  void reserve(long bytes) {
+    long total = 0;
+    for (Pool p : pools) {
+      total += p.bytes();
+    }
+    reserve = Math.min(total, Math.max(bytes, total / 4));
+  }
+
+  /** A buffer for a value: as {@link #alloc}, but only while the reserve stays free. */
+  Block allocValue(long bytes, String... prefer) {
+    long total = 0;
+    for (Pool p : pools) {
+      total += p.bytes();
+    }
+    return used + bytes > total - reserve ? null : alloc(bytes, prefer);
+  }
+
   /** A buffer of `bytes` in the first of the named pools with room, or null. */
   Block alloc(long bytes, String... prefer) {
     long size = Math.max(4, (bytes + 3) & ~3L);
@@ -60,6 +84,60 @@ final class LocalMemory {
     return null;
   }
 
+  /** Whether buffers of all these sizes could be had now, any pools, first fit. */
+  boolean fits(long... sizes) {
+    List<TreeMap<Long, Long>> saved = new ArrayList<>();
+    for (TreeMap<Long, Long> h : holes) {
+      saved.add(new TreeMap<>(h));
+    }
+    long savedUsed = used;
+    long savedPeak = peak;
+    boolean ok = true;
+    long[] sorted = sizes.clone();
+    java.util.Arrays.sort(sorted);
+    for (int i = sorted.length - 1; i >= 0; i--) {
+      long size = sorted[i];
+      if (size > 0 && allocBest(size) == null) {
+        ok = false;
+        break;
+      }
+    }
+    holes.clear();
+    holes.addAll(saved);
+    used = savedUsed;
+    peak = savedPeak;
+    return ok;
+  }
+
+  /** A buffer of `bytes` in the smallest hole of any pool that holds it (best fit), or null. */
+  Block allocBest(long bytes) {
+    long size = Math.max(4, (bytes + 3) & ~3L);
+    int bestPool = -1;
+    long bestAt = 0;
+    long bestLen = Long.MAX_VALUE;
+    for (int p = 0; p < pools.size(); p++) {
+      for (var hole : holes.get(p).entrySet()) {
+        long len = hole.getValue() - hole.getKey();
+        if (len >= size && len < bestLen) {
+          bestPool = p;
+          bestAt = hole.getKey();
+          bestLen = len;
+        }
+      }
+    }
+    if (bestPool < 0) {
+      return null;
+    }
+    TreeMap<Long, Long> free = holes.get(bestPool);
+    long end = free.remove(bestAt);
+    if (bestAt + size < end) {
+      free.put(bestAt + size, end);
+    }
+    used += size;
+    peak = Math.max(peak, used);
+    return new Block(pools.get(bestPool), bestAt, size);
+  }
+
   void free(Block b) {
     TreeMap<Long, Long> free = holes.get(pools.indexOf(b.pool()));
     long start = b.addr();
@@ -76,6 +154,29 @@ final class LocalMemory {
     }
     free.put(start, end);
     used -= b.bytes();
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder();
+    for (int p = 0; p < pools.size(); p++) {
+      b.append(pools.get(p).name()).append(holes.get(p)).append(' ');
+    }
+    return b.toString();
+  }
+
+  /** Bytes in use now. */
+  long used() {
+    return used;
+  }
+
+  /** Bytes of all pools. */
+  long total() {
+    long total = 0;
+    for (Pool p : pools) {
+      total += p.bytes();
+    }
+    return total;
   }
 
   /** The most bytes in use at once. */

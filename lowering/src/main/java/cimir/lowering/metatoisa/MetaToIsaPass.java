@@ -89,7 +89,14 @@ public final class MetaToIsaPass implements Pass {
         flow.result(i).replaceAllUsesWith(made.result(i));
       }
       flow.erase();
+      if (lowering.image.size() > lowering.image.capacity()) {
+        ctx.diag().opWarning(made, "the program's global memory image needs "
+            + lowering.image.size() + " bytes, more than the " + lowering.image.capacity()
+            + " bytes of the chip's global memory; it runs only where global memory is at least"
+            + " that large");
+      }
       ctx.count("instructions", lowering.instructions);
+      ctx.count("weight copies idle for lack of local memory", lowering.idleCopies);
       ctx.count("global memory bytes", lowering.image.size());
     }
   }

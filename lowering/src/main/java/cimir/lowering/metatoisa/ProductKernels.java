@@ -25,7 +25,9 @@ import java.util.TreeMap;
  * `(x / g) mod wg`, deep tile `x mod g`. Macro t of it holds output channels
  * `grp nc + (w T + t) columns ..` (one per column) and reduction elements
  * `d kg .. d kg + kg - 1`, element `kk` at row `kk / rows`, compartment `kk mod rows`: byte
- * `row x rows x columns + compartment x columns + column` of the macro.
+ * `row x rows x columns + compartment x columns + column` of the macro. A tile uses the first
+ * `kg / rows` row selections, so only the first `kg x columns` bytes of each macro are stored
+ * in the weight image and loaded.
  *
  * <p><b>Kernel.</b> A unit computes a band of output rows: a core with the whole copies it
  * holds (they work in lockstep on consecutive pixels), or the cores of one copy larger than a
@@ -61,6 +63,19 @@ final class ProductKernels {
 
     long mgsPerCopy() {
       return cg * wg * g;
+    }
+
+    /**
+     * Patch segments a copy needs in the patch buffer: one per macro group when the groups side
+     * by side are one (wg = 1), else one per (group, deep tile), shared by the widths.
+     */
+    long segmentsPerCopy() {
+      return wg == 1 ? mgsPerCopy() : cg * g;
+    }
+
+    /** Whether deep tiles are summed (or other cores' sums added) outside the accumulators. */
+    boolean sumsDeepTiles() {
+      return g > 1;
     }
 
     long arraysPerCopy() {
@@ -199,8 +214,11 @@ final class ProductKernels {
       throw new LoweringException(op, "holds " + arrays.length + " arrays for " + copies
           + " copies, but a copy of this product tiles onto " + apc + " arrays");
     }
-    long bytes = apc * f.map.arrayBytes();
-    long image = f.weightImage(op.operand(0), bytes, geo.describe());
+    // Only the row selections a tile uses are stored: the first `used` bytes of each macro.
+    long used = geo.rowsUsed() * geo.rows() * geo.cols();
+    long bytes = apc * used;
+    long image = f.weightImage(op.operand(0), bytes, geo.describe()
+        .with("macro_bytes", i64(used)));
     int per = f.map.arrays();
     for (int j = 0; j < copies; j++) {
       int base = (int) (j * apc);
@@ -212,11 +230,23 @@ final class ProductKernels {
         }
         long first = arrays[base + i];
         CoreStream s = f.cores[(int) (first / per)];
-        int src = s.reg(image + i * f.map.arrayBytes());
+        int src = s.reg(image + i * used);
         int dst = s.reg(f.map.array(first % per));
-        int len = s.reg((k - i + 1) * f.map.arrayBytes());
-        s.emit(Instruction.MEM_CPY, src, len, dst, 0, 0);
-        s.free(src, dst, len);
+        long count = k - i + 1;
+        if (used == f.map.arrayBytes()) {
+          int len = s.reg(count * used);
+          s.emit(Instruction.MEM_CPY, src, len, dst, 0, 0);
+          s.free(len);
+        } else {
+          int len = s.reg(used);
+          s.loop(count, x -> {
+            s.emit(Instruction.MEM_CPY, src, len, dst, 0, 0);
+            s.addi(src, src, used);
+            s.addi(dst, dst, f.map.arrayBytes());
+          });
+          s.free(len);
+        }
+        s.free(src, dst);
         i = k + 1;
       }
     }
@@ -342,47 +372,74 @@ final class ProductKernels {
 
   /**
    * A product of two activations on the arrays (attention): per batch, the right operand's
-   * K x N matrix is written into the arrays in their byte order (row k of it, `columns`
-   * outputs at a time: macro `n / columns`, byte `k columns` of it), then the kernel runs the
-   * batch's M rows. Handled when one copy sits on the op's core in one deep tile.
+   * K x N matrix is written into every copy's arrays in their byte order (deep tile d, block nb
+   * of `columns` outputs: array `(w g + d) T + t` of the copy for nb = w T + t, row k - d kg of
+   * it at byte `(k - d kg) columns`), then the kernel runs the batch's M rows. The right
+   * operand goes from the op's core to the other cores that hold its arrays first.
    */
   private void streamed(Operation op) {
     Geometry geo = geometry(op);
     long[] arrays = FunctionLowering.longs(op, "arrays");
+    long copies = FunctionLowering.longAttr(op, "copies");
+    if (arrays.length != copies * geo.arraysPerCopy()) {
+      throw new LoweringException(op, "holds " + arrays.length + " arrays for " + copies
+          + " copies, but a copy tiles onto " + geo.arraysPerCopy() + " arrays");
+    }
     int home = FunctionLowering.core(op);
     int per = f.map.arrays();
     long batch = Layouts.elements(op.operand(1)) / (geo.kd() * geo.nc());
-    boolean simple = FunctionLowering.longAttr(op, "copies") == 1 && geo.g() == 1
-        && geo.nc() % geo.cols() == 0 && arrays.length == geo.arraysPerCopy()
-        && arrays[arrays.length - 1] - arrays[0] == arrays.length - 1
-        && arrays[0] / per == home && arrays[arrays.length - 1] / per == home;
-    if (!simple) {
-      throw new LoweringException(op, "multiplies two activations on " + arrays.length
-          + " arrays in " + geo.g() + " deep tiles, which meta-to-isa lowers only for one"
-          + " copy on one core in one deep tile");
-    }
-    CoreStream s = f.cores[home];
-    List<Unit> units = units(geo, arrays, 1);
+    List<Unit> units = units(geo, arrays, (int) copies);
     Operation requant = f.fusedRequantize.get(op);
     Value result = requant != null ? requant.result(0) : op.result(0);
     long eb = Layouts.elementBytes(result.type());
     long rowBytes = geo.cout() * eb;
     long m = geo.pixels();
     Buf a = f.buf(op.operand(0), op);
-    Buf b = f.buf(op.operand(1), op);
     Buf out = f.place(result, home, "omem", "imem", "arrays", "wmem");
-    long blocks = geo.nc() / geo.cols();
+    if (units.size() > 1 || units.get(0).cores().get(0) != home) {
+      throw new LoweringException(op, "multiplies two activations on arrays of " + units.size()
+          + " units, which meta-to-isa lowers only for copies led by the op's core");
+    }
+    Map<Integer, Buf> rights = distribute(op, f.buf(op.operand(1), op), home, units);
+    Map<Integer, Buf> lefts = distribute(op, a, home, units);
+    long blocks = ceil(geo.nc(), geo.cols());
+    long apc = geo.arraysPerCopy();
     for (long i = 0; i < batch; i++) {
-      int sp = s.reg(b.addr() + i * geo.kd() * geo.nc());
-      int dp = s.reg(f.map.array(arrays[0] % per));
-      List<long[]> loops = new ArrayList<>();
-      loops.add(new long[] {geo.kd(), geo.nc(), geo.cols()});
-      loops.add(new long[] {blocks, geo.cols(), f.map.arrayBytes()});
-      f.strided(s, loops, sp, b.global(), dp, false, geo.cols(), op);
-      s.free(sp, dp);
-      Buf rows = new Buf(a.core(), a.addr() + i * m * geo.kd(), m * geo.kd(), null);
-      kernel(op, geo, units.get(0), Map.of(home, rows), 0, m, out,
-          out.addr() + i * m * rowBytes, rowBytes, eb, requant);
+      for (int j = 0; j < copies; j++) {
+        for (long d = 0; d < geo.g(); d++) {
+          long k0 = d * geo.kg();
+          long depth = Math.min(geo.kg(), geo.kd() - k0);
+          for (long nb = 0; nb < blocks; nb++) {
+            long w = nb / geo.t();
+            long arr = arrays[(int) (j * apc + ((w * geo.g() + d) * geo.t() + nb % geo.t()))];
+            int core = (int) (arr / per);
+            CoreStream s = f.cores[core];
+            Buf b = rights.get(core);
+            int sp = s.reg(b.addr() + i * geo.kd() * geo.nc() + k0 * geo.nc()
+                + nb * geo.cols());
+            int dp = s.reg(f.map.array(arr % per));
+            long len = Math.min(geo.cols(), geo.nc() - nb * geo.cols());
+            f.strided(s, List.of(new long[] {depth, geo.nc(), geo.cols()}), sp, b.global(), dp,
+                false, len, op);
+            s.free(sp, dp);
+          }
+        }
+      }
+      Map<Integer, Buf> rows = new java.util.TreeMap<>();
+      for (Map.Entry<Integer, Buf> e : lefts.entrySet()) {
+        Buf l = e.getValue();
+        rows.put(e.getKey(), new Buf(l.core(), l.addr() + i * m * geo.kd(), m * geo.kd(),
+            null));
+      }
+      kernel(op, geo, units.get(0), rows, 0, m, out, out.addr() + i * m * rowBytes, rowBytes,
+          eb, requant);
+    }
+    for (Map<Integer, Buf> given : List.of(rights, lefts)) {
+      for (Map.Entry<Integer, Buf> e : given.entrySet()) {
+        if (e.getKey() != home && e.getValue().block() != null) {
+          f.freeScratch(e.getKey(), e.getValue().block());
+        }
+      }
     }
   }
 
@@ -507,9 +564,10 @@ final class ProductKernels {
   }
 
   /** One unit's band of pixels [p0, p1). */
-  private void kernel(Operation op, Geometry geo, Unit u, Map<Integer, Buf> inputs, long p0,
+  private void kernel(Operation op, Geometry geo, Unit unit, Map<Integer, Buf> inputs, long p0,
       long p1, Buf dest, long virtualBase, long rowBytes, long eb, Operation requant) {
-    int lead = u.cores().get(0);
+    int lead = unit.cores().get(0);
+    Unit u = fitting(op, geo, unit, dest.global() ? rowBytes : 0, requant != null);
     int rep = u.copies();
     long slotBytes = geo.t() * geo.cols() * 4; // one macro group's int32 sums
     long perCopy = geo.cg() * geo.wg() * slotBytes; // a copy's sums, per (group, width)
@@ -519,50 +577,49 @@ final class ProductKernels {
     long idBase = f.nextId;
     f.nextId += (groups + (tail > 0 ? 1 : 0)) * helpers.size();
 
+    // Per core: patch buffer and accumulators.
+    Map<Integer, LocalMemory.Block[]> work = new LinkedHashMap<>();
+    long received = 0;
+    for (int c : u.cores()) {
+      List<Mg> mgs = u.mgs().get(c);
+      long segments = segments(geo, mgs).size();
+      LocalMemory.Block pb = f.scratch(op, c, segments * geo.kg());
+      LocalMemory.Block acc = f.scratch(op, c, mgs.size() * slotBytes);
+      work.put(c, new LocalMemory.Block[] {pb, acc});
+      CoreStream s = f.cores[c];
+      int r = s.reg(pb.addr());
+      f.fill(s, r, segments * geo.kg(), 0, op); // the tiles' tails stay zero
+      s.free(r);
+      if (c != lead) {
+        received = Math.max(received, mgs.size() * slotBytes);
+      }
+    }
     // Tables on the lead.
     CoreStream ls = f.cores[lead];
     LocalMemory.Block bias = null;
     if (op.numOperands() > 2) {
       Buf b = f.buf(op.operand(2), op);
-      bias = f.scratch(op, lead, geo.cout() * 4, "wmem", "imem", "omem", "arrays");
+      bias = f.scratch(op, lead, geo.cout() * 4);
       f.copy(ls, b, 0, new Buf(lead, bias.addr(), geo.cout() * 4, bias), 0, geo.cout() * 4,
           op);
     }
     LocalMemory.Block table = null;
     if (requant != null) {
       byte[] records = VectorKernels.requantRecords(requant, geo.cout());
-      table = f.scratch(op, lead, records.length, "wmem", "imem", "omem", "arrays");
+      table = f.scratch(op, lead, records.length);
       int src = ls.reg(f.data(records));
       int dst = ls.reg(table.addr());
       int n = ls.reg(records.length);
       ls.emit(Instruction.MEM_CPY, src, n, dst, 0, 0);
       ls.free(src, dst, n);
     }
-    LocalMemory.Block sums = f.scratch(op, lead, rep * perCopy, "omem", "imem", "wmem",
-        "arrays");
+    LocalMemory.Block sums = geo.sumsDeepTiles() || !helpers.isEmpty()
+        ? f.scratch(op, lead, rep * perCopy) : null;
     LocalMemory.Block staging = dest.global()
-        ? f.scratch(op, lead, rowBytes, "omem", "imem", "wmem", "arrays") : null;
+        ? f.scratch(op, lead, rowBytes) : null;
 
-    // Per core: patch buffer and accumulators.
-    Map<Integer, LocalMemory.Block[]> work = new LinkedHashMap<>();
-    long received = 0;
-    for (int c : u.cores()) {
-      List<Mg> mgs = u.mgs().get(c);
-      LocalMemory.Block pb = f.scratch(op, c, mgs.size() * geo.kg(), "imem", "omem", "wmem",
-          "arrays");
-      LocalMemory.Block acc = f.scratch(op, c, mgs.size() * slotBytes, "omem", "imem",
-          "wmem", "arrays");
-      work.put(c, new LocalMemory.Block[] {pb, acc});
-      CoreStream s = f.cores[c];
-      int r = s.reg(pb.addr());
-      f.fill(s, r, mgs.size() * geo.kg(), 0, op); // the tiles' tails stay zero
-      s.free(r);
-      if (c != lead) {
-        received = Math.max(received, mgs.size() * slotBytes);
-      }
-    }
     LocalMemory.Block inbox = received > 0
-        ? f.scratch(op, lead, received, "omem", "imem", "wmem", "arrays") : null;
+        ? f.scratch(op, lead, received) : null;
 
     // The pixel loops, on every core of the unit.
     for (int ci = 0; ci < u.cores().size(); ci++) {
@@ -586,6 +643,53 @@ final class ProductKernels {
       f.freeScratch(c, wk);
     }
     f.freeScratch(lead, bias, table, sums, staging, inbox);
+  }
+
+  /**
+   * The unit with as many of its copies working in lockstep as the lead's local memory has
+   * room for (patch buffer, sums and tables grow with them); the others stay idle.
+   */
+  private Unit fitting(Operation op, Geometry geo, Unit u, long staging, boolean requant) {
+    if (u.cores().size() > 1) {
+      return u;
+    }
+    int core = u.cores().get(0);
+    long slot = geo.t() * geo.cols() * 4;
+    long perCopy = geo.cg() * geo.wg() * slot;
+    long g = geo.mgsPerCopy();
+    for (int rep = u.copies(); rep >= 1; rep--) {
+      if (f.local[core].fits(geo.cout() * 4, requant ? geo.cout() * 8 : 0,
+          geo.sumsDeepTiles() ? rep * perCopy : 0, staging,
+          rep * geo.segmentsPerCopy() * geo.kg(), rep * g * slot)) {
+        if (rep == u.copies()) {
+          return u;
+        }
+        int first = u.mgs().get(core).get(0).copy();
+        int keep = rep;
+        List<Mg> mgs = u.mgs().get(core).stream().filter(m -> m.copy() - first < keep)
+            .toList();
+        f.idleCopies += u.copies() - rep;
+        return new Unit(u.cores(), Map.of(core, mgs), rep);
+      }
+    }
+    return u; // not even one copy fits: the allocation below says so
+  }
+
+  /**
+   * The patch segments the macro groups `mgs` read, in order of first use: per macro group
+   * (wg = 1), else per (copy, group, deep tile). Maps each key to its index in the patch buffer.
+   */
+  static Map<List<Long>, Integer> segments(Geometry geo, List<Mg> mgs) {
+    Map<List<Long>, Integer> index = new LinkedHashMap<>();
+    for (Mg m : mgs) {
+      index.putIfAbsent(segmentKey(geo, m), index.size());
+    }
+    return index;
+  }
+
+  static List<Long> segmentKey(Geometry geo, Mg m) {
+    return geo.wg() == 1 ? List.of((long) m.copy(), m.grp(), m.d(), m.slot())
+        : List.of((long) m.copy(), m.grp(), m.d());
   }
 
   /** The code of one pixel group on one core of a unit. */
@@ -661,8 +765,10 @@ final class ProductKernels {
       multiply(active);
       boolean isLead = core == u.cores().get(0);
       if (isLead) {
-        accumulate(active, count);
-        epilogue(count);
+        if (sums != null) {
+          accumulate(active, count);
+        }
+        epilogue(count, active);
       } else {
         int len = s.reg(active.size() * slotBytes);
         int src = s.reg(acc.addr());
@@ -682,25 +788,27 @@ final class ProductKernels {
 
     /** Each active macro group's segment of its pixel's patch into the patch buffer. */
     private void gather(int count, List<Mg> active) {
+      Map<List<Long>, Integer> segs = segments(geo, active);
       int base = s.alloc();
       for (int c = 0; c < Math.max(1, u.copies() == 1 ? 1 : count); c++) {
         final int copy = c;
-        List<Integer> slots = new ArrayList<>();
-        for (int i = 0; i < active.size(); i++) {
-          if (u.copies() == 1 || localCopy(active.get(i)) == copy) {
-            slots.add(i);
+        List<Mg> first = new ArrayList<>(); // one macro group per segment of this copy
+        java.util.Set<List<Long>> seen = new java.util.HashSet<>();
+        for (Mg m : active) {
+          if ((u.copies() == 1 || localCopy(m) == copy) && seen.add(segmentKey(geo, m))) {
+            first.add(m);
           }
         }
-        if (slots.isEmpty()) {
+        if (first.isEmpty()) {
           continue;
         }
         pixelBase(base, copy);
-        for (int i : slots) {
-          Mg m = active.get(i);
+        for (Mg m : first) {
+          long at = segs.get(segmentKey(geo, m)) * geo.kg();
           for (long[] run : runs(m.grp(), m.d())) {
             int src = s.alloc();
             s.addi(src, base, run[0]);
-            int dst = s.reg(pb.addr() + i * geo.kg() + run[2]);
+            int dst = s.reg(pb.addr() + at + run[2]);
             f.copy(s, src, in.global(), dst, false, run[1], op);
             s.free(src, dst);
           }
@@ -772,15 +880,24 @@ final class ProductKernels {
       return out;
     }
 
-    /** One CIM_MVM per row selection and run of consecutive macro groups, then CIM_OUT. */
+    /**
+     * One CIM_MVM per row selection and run of macro groups that read evenly spaced segments:
+     * consecutive groups (wg = 1, step kg); the widths of a (copy, group), all reading the
+     * same segment (g = 1, step 0); the deep tiles of a (copy, group, width) (step kg). Then
+     * one CIM_OUT per run of consecutive groups.
+     */
     private void multiply(List<Mg> active) {
-      List<int[]> runs = new ArrayList<>(); // {first index in active, count}
+      Map<List<Long>, Integer> segs = segments(geo, active);
+      List<long[]> runs = new ArrayList<>(); // {first index in active, count, segment, step}
       for (int i = 0; i < active.size(); ) {
+        Mg a = active.get(i);
         int j = i;
-        while (j + 1 < active.size() && active.get(j + 1).slot() == active.get(j).slot() + 1) {
+        while (j + 1 < active.size() && active.get(j + 1).slot() == active.get(j).slot() + 1
+            && sameRun(a, active.get(j + 1))) {
           j++;
         }
-        runs.add(new int[] {i, j - i + 1});
+        long step = geo.wg() == 1 || geo.g() > 1 ? geo.kg() : 0;
+        runs.add(new long[] {i, j - i + 1, segs.get(segmentKey(geo, a)), step});
         i = j + 1;
       }
       s.sli(0, 8);
@@ -788,14 +905,14 @@ final class ProductKernels {
       s.sli(2, 8);
       s.sli(3, geo.t());
       s.sli(5, geo.t() * geo.cols());
-      s.sli(6, geo.kg());
       int len = s.reg(geo.rows());
       int ptr = s.alloc();
       s.loop(geo.rowsUsed(), r -> {
-        for (int[] run : runs) {
+        for (long[] run : runs) {
           s.sli(4, run[1]);
-          s.sli(9, active.get(run[0]).slot());
-          s.li(ptr, pb.addr() + run[0] * geo.kg());
+          s.sli(6, run[3]);
+          s.sli(9, active.get((int) run[0]).slot());
+          s.li(ptr, pb.addr() + run[2] * geo.kg());
           if (r != CoreStream.ZERO) {
             int off = s.alloc();
             s.opi(CoreStream.MUL, off, r, geo.rows());
@@ -806,13 +923,27 @@ final class ProductKernels {
         }
       });
       int n = s.reg(geo.t() * geo.cols());
-      for (int[] run : runs) {
-        s.sli(4, run[1]);
-        s.sli(9, active.get(run[0]).slot());
-        s.li(ptr, acc.addr() + run[0] * slotBytes);
+      for (int i = 0; i < active.size(); ) {
+        int j = i;
+        while (j + 1 < active.size() && active.get(j + 1).slot() == active.get(j).slot() + 1) {
+          j++;
+        }
+        s.sli(4, j - i + 1);
+        s.sli(9, active.get(i).slot());
+        s.li(ptr, acc.addr() + i * slotBytes);
         s.emit(Instruction.CIM_OUT, n, CoreStream.ZERO, ptr, 0);
+        i = j + 1;
       }
       s.free(len, ptr, n);
+    }
+
+    /** Whether macro group `b` can share an MVM with a run that starts at `a`. */
+    private boolean sameRun(Mg a, Mg b) {
+      if (geo.wg() == 1) {
+        return true;
+      }
+      boolean sameCopyGroup = a.copy() == b.copy() && a.grp() == b.grp();
+      return geo.g() == 1 ? sameCopyGroup : sameCopyGroup && a.w() == b.w();
     }
 
     /** The lead's sums per (copy, group, width): its own deep tiles and the helpers'. */
@@ -848,7 +979,13 @@ final class ProductKernels {
     }
 
     /** Per pixel of the group: bias, then int8 (fused requantize) or int32 out. */
-    private void epilogue(int count) {
+    private void epilogue(int count, List<Mg> active) {
+      Map<List<Long>, Integer> direct = new java.util.HashMap<>(); // (copy, grp, w) -> slot
+      for (int i = 0; i < active.size(); i++) {
+        Mg m = active.get(i);
+        direct.put(List.of((long) (u.copies() == 1 ? 0 : localCopy(m)), m.grp(), m.w()),
+            i);
+      }
       int outp = s.alloc();
       for (int c = 0; c < count; c++) {
         // outp = virtualBase + (pix + c) * rowBytes
@@ -871,7 +1008,9 @@ final class ProductKernels {
             if (l <= 0) {
               continue;
             }
-            int slot = s.reg(sums.addr() + c * perCopy + (grp * geo.wg() + w) * slotBytes);
+            int slot = s.reg(sums != null
+                ? sums.addr() + c * perCopy + (grp * geo.wg() + w) * slotBytes
+                : acc.addr() + direct.get(List.of((long) c, grp, w)) * slotBytes);
             int len = s.reg(l);
             if (bias != null) {
               int b = s.reg(bias.addr() + o * 4);

@@ -94,20 +94,6 @@ final class VectorKernels {
     }
   }
 
-  /** A table (or scalar) from the data region in local memory, or null without one. */
-  private int table(Operation op, byte[] bytes, List<LocalMemory.Block> temps) {
-    int core = FunctionLowering.core(op);
-    CoreStream s = f.cores[core];
-    LocalMemory.Block b = f.scratch(op, core, bytes.length, "wmem", "imem", "omem", "arrays");
-    temps.add(b);
-    int src = s.reg(f.data(bytes));
-    int dst = s.reg(b.addr());
-    int n = s.reg(bytes.length);
-    s.emit(Instruction.MEM_CPY, src, n, dst, 0, 0);
-    s.free(src, n);
-    return dst;
-  }
-
   /** What one chunk of an element-wise operation emits: inputs, output, element count. */
   interface Chunk {
     void emit(int[] in, int out, long count);
@@ -202,6 +188,165 @@ final class VectorKernels {
     }
   }
 
+  /** Whether both operands have the result's shape and layout, element for element. */
+  private boolean sameLayout(Operation op) {
+    Value r = op.result(0);
+    for (Value v : op.operands()) {
+      if (!java.util.Arrays.equals(Layouts.dims(v), Layouts.dims(r))
+          || f.layouts.nhwc(v) != f.layouts.nhwc(r)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** What the innermost step of a broadcast emits: inputs, output, length registers. */
+  interface Step {
+    void emit(int a, int b, int out, int len);
+  }
+
+  /**
+   * A binary operation with broadcasting (numpy's rule, dimensions aligned on the right): nested
+   * loops over the result in memory order, an operand's pointer standing still (stride 0)
+   * along the dimensions it broadcasts, around one vector operation over the longest run that
+   * is contiguous in all three. Operands or a result in global memory are staged through local
+   * memory at the outermost loop level whose inner block fits {@link #STAGING} x 4 bytes.
+   */
+  private void broadcast(Operation op, Step step) {
+    int core = FunctionLowering.core(op);
+    CoreStream s = f.cores[core];
+    Value r = op.result(0);
+    Buf[] bufs = {f.buf(op.operand(0), op), f.buf(op.operand(1), op),
+        f.place(r, core, "omem", "imem", "arrays", "wmem")};
+    long[] dims = Layouts.dims(r);
+    long[][] st = new long[3][dims.length];
+    long[] eb = new long[3];
+    for (int k = 0; k < 3; k++) {
+      Value v = k < 2 ? op.operand(k) : r;
+      long[] d = Layouts.dims(v);
+      long[] vs = f.layouts.strides(v);
+      for (int i = 0; i < dims.length; i++) {
+        int j = i - (dims.length - d.length);
+        st[k][i] = j >= 0 && d[j] != 1 ? vs[j] : 0;
+      }
+      eb[k] = Layouts.elementBytes(v.type());
+    }
+    Integer[] order = new Integer[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (x, y) -> Long.compare(st[2][y], st[2][x]));
+    List<long[]> loops = new ArrayList<>(); // {count, a, b, out}
+    for (int i : order) {
+      if (dims[i] != 1) {
+        loops.add(new long[] {dims[i], st[0][i], st[1][i], st[2][i]});
+      }
+    }
+    for (int i = loops.size() - 1; i > 0; i--) {
+      long[] in = loops.get(i);
+      long[] outer = loops.get(i - 1);
+      if (outer[1] == in[0] * in[1] && outer[2] == in[0] * in[2] && outer[3] == in[0] * in[3]) {
+        in[0] *= outer[0];
+        loops.remove(i - 1);
+      }
+    }
+    long run = 1;
+    if (!loops.isEmpty()) {
+      long[] last = loops.get(loops.size() - 1);
+      if (last[1] == eb[0] && last[2] == eb[1] && last[3] == eb[2]) {
+        run = last[0];
+        loops.remove(loops.size() - 1);
+      }
+    }
+    long limit = STAGING * 4;
+    long widest = Math.max(eb[2], Math.max(eb[0], eb[1]));
+    if (run * widest > limit) { // cut the run into chunks that fit
+      long c = limit / widest;
+      while (run % c != 0) {
+        c--;
+      }
+      loops.add(new long[] {run / c, c * eb[0], c * eb[1], c * eb[2]});
+      run = c;
+    }
+    // the staging level: the outermost whose inner blocks fit
+    boolean anyGlobal = bufs[0].global() || bufs[1].global() || bufs[2].global();
+    int level = -1;
+    long[] span = new long[3];
+    for (int l = loops.size(); l >= 0 && anyGlobal; l--) {
+      long[] sp = spans(loops, l, run, eb);
+      if (sp[0] > limit || sp[1] > limit || sp[2] > limit) {
+        break;
+      }
+      level = l;
+      span = sp;
+    }
+    LocalMemory.Block[] stage = new LocalMemory.Block[3];
+    for (int k = 0; k < 3 && level >= 0; k++) {
+      if (bufs[k].global()) {
+        stage[k] = f.scratch(op, core, span[k]);
+      }
+    }
+    int[] p = {s.reg(bufs[0].addr()), s.reg(bufs[1].addr()), s.reg(bufs[2].addr())};
+    int len = s.reg(run);
+    nestBroadcast(op, s, loops, 0, level, p, stage, span, len, step);
+    s.free(p);
+    s.free(len);
+    f.freeScratch(core, stage);
+  }
+
+  /** Bytes each of a, b and the result spans in the loops from `level` in. */
+  private static long[] spans(List<long[]> loops, int level, long run, long[] eb) {
+    long[] span = {run * eb[0], run * eb[1], run * eb[2]};
+    for (int i = level; i < loops.size(); i++) {
+      for (int k = 0; k < 3; k++) {
+        span[k] += (loops.get(i)[0] - 1) * loops.get(i)[k + 1];
+      }
+    }
+    return span;
+  }
+
+  private void nestBroadcast(Operation op, CoreStream s, List<long[]> loops, int level,
+      int stageAt, int[] p, LocalMemory.Block[] stage, long[] span, int len, Step step) {
+    int[] use = p;
+    if (level == stageAt) {
+      use = p.clone();
+      for (int k = 0; k < 3; k++) {
+        if (stage[k] != null) {
+          use[k] = s.reg(stage[k].addr());
+          if (k < 2) {
+            f.copy(s, p[k], true, use[k], false, span[k], op);
+          }
+        }
+      }
+    }
+    if (level == loops.size()) {
+      step.emit(use[0], use[1], use[2], len);
+    } else {
+      long[] l = loops.get(level);
+      int[] q = {s.alloc(), s.alloc(), s.alloc()};
+      for (int k = 0; k < 3; k++) {
+        s.addi(q[k], use[k], 0);
+      }
+      s.loop(l[0], i -> {
+        nestBroadcast(op, s, loops, level + 1, stageAt, q, stage, span, len, step);
+        for (int k = 0; k < 3; k++) {
+          s.addi(q[k], q[k], l[k + 1]);
+        }
+      });
+      s.free(q);
+    }
+    if (level == stageAt) {
+      if (stage[2] != null) {
+        f.copy(s, use[2], false, p[2], true, span[2], op);
+      }
+      for (int k = 0; k < 3; k++) {
+        if (stage[k] != null) {
+          s.free(use[k]);
+        }
+      }
+    }
+  }
+
   /** A table (or scalar) from the data region in local memory; the caller frees both. */
   private LocalMemory.Block table(Operation op, byte[] bytes) {
     int core = FunctionLowering.core(op);
@@ -220,9 +365,12 @@ final class VectorKernels {
     int core = FunctionLowering.core(op);
     CoreStream s = f.cores[core];
     boolean two = op.numOperands() > 1;
-    if (two && !op.operand(0).type().equals(op.operand(1).type())) {
-      throw new LoweringException(op, "broadcasts its operands, which meta-to-isa does not"
-          + " lower yet");
+    if (two && !sameLayout(op)) {
+      broadcast(op, (a, b, out, len) -> FunctionLowering.vec(s, funct, 2, a, b, out, len,
+          Layouts.elementBytes(op.operand(0).type()) * 8,
+          Layouts.elementBytes(op.operand(1).type()) * 8,
+          Layouts.elementBytes(op.result(0).type()) * 8));
+      return;
     }
     LocalMemory.Block tab = extra != null && !two ? table(op, extra) : null;
     int bits1 = Layouts.elementBytes(op.operand(0).type()) * 8;
@@ -252,6 +400,10 @@ final class VectorKernels {
     CoreStream s = f.cores[core];
     long[] dims = Layouts.dims(op.result(0));
     long row = f.layouts.nhwc(op.result(0)) ? dims[1] : dims[dims.length - 1];
+    if (row * 8 > STAGING * 4) {
+      requantizeInBlocks(op, row);
+      return;
+    }
     LocalMemory.Block tab = table(op, requantRecords(op, row));
     int inBits = Layouts.elementBytes(op.operand(0).type()) * 8;
     long inBytes = row * inBits / 8;
@@ -271,6 +423,62 @@ final class VectorKernels {
       s.free(a, b, t, len);
     });
     f.freeScratch(core, tab);
+  }
+
+  /**
+   * A requantize whose per-channel records do not fit local memory at once: per block of
+   * channels, its records are loaded, then every row's block is requantized (through local
+   * staging where the operand or the result is in global memory).
+   */
+  private void requantizeInBlocks(Operation op, long row) {
+    int core = FunctionLowering.core(op);
+    CoreStream s = f.cores[core];
+    byte[] records = requantRecords(op, row);
+    long block = STAGING * 4 / 8;
+    long rows = Layouts.elements(op.result(0)) / row;
+    Buf in = f.buf(op.operand(0), op);
+    Buf out = f.place(op.result(0), core, "omem", "imem", "arrays", "wmem");
+    long ebIn = Layouts.elementBytes(op.operand(0).type());
+    LocalMemory.Block tab = f.scratch(op, core, block * 8);
+    LocalMemory.Block inStage = in.global() ? f.scratch(op, core, block * ebIn) : null;
+    LocalMemory.Block outStage = out.global() ? f.scratch(op, core, block) : null;
+    long global = f.data(records);
+    int t = s.reg(tab.addr());
+    for (long c0 = 0; c0 < row; c0 += block) {
+      long n = Math.min(block, row - c0);
+      int src = s.reg(global + c0 * 8);
+      int len = s.reg(n * 8);
+      s.emit(Instruction.MEM_CPY, src, len, t, 0, 0);
+      s.li(len, n);
+      int a = s.reg(in.addr() + c0 * ebIn);
+      int b = s.reg(out.addr() + c0);
+      final long count = n;
+      s.loop(rows, r -> {
+        int x = a;
+        int y = b;
+        if (inStage != null) {
+          x = s.reg(inStage.addr());
+          f.copy(s, a, true, x, false, count * ebIn, op);
+        }
+        if (outStage != null) {
+          y = s.reg(outStage.addr());
+        }
+        FunctionLowering.vec(s, FunctionLowering.VEC_QUANTIZE, 2, x, t, y, len,
+            (int) ebIn * 8, 64, 8);
+        if (outStage != null) {
+          f.copy(s, y, false, b, true, count, op);
+          s.free(y);
+        }
+        if (inStage != null) {
+          s.free(x);
+        }
+        s.addi(a, a, row * ebIn);
+        s.addi(b, b, row);
+      });
+      s.free(src, len, a, b);
+    }
+    s.free(t);
+    f.freeScratch(core, tab, inStage, outStage);
   }
 
   /**
@@ -300,10 +508,6 @@ final class VectorKernels {
    * is in special register 21.
    */
   private void binaryQuantized(Operation op, int funct, long[] multipliers) {
-    if (!op.operand(0).type().equals(op.operand(1).type())) {
-      throw new LoweringException(op, "broadcasts its operands, which meta-to-isa does not"
-          + " lower yet");
-    }
     int core = FunctionLowering.core(op);
     CoreStream s = f.cores[core];
     ByteBuffer rec = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
@@ -315,11 +519,16 @@ final class VectorKernels {
     int t = s.reg(tab.addr());
     s.emit(Instruction.GS_MOV, t, 21);
     s.free(t);
-    chunked(op, List.of(0, 1), Layouts.elements(op.result(0)), 1, (in, out, count) -> {
-      int len = s.reg(count);
-      FunctionLowering.vec(s, funct, 3, in[0], in[1], out, len, 8, 8, 8);
-      s.free(len);
-    });
+    if (sameLayout(op)) {
+      chunked(op, List.of(0, 1), Layouts.elements(op.result(0)), 1, (in, out, count) -> {
+        int len = s.reg(count);
+        FunctionLowering.vec(s, funct, 3, in[0], in[1], out, len, 8, 8, 8);
+        s.free(len);
+      });
+    } else {
+      broadcast(op, (a, b, out, len) -> FunctionLowering.vec(s, funct, 3, a, b, out, len, 8,
+          8, 8));
+    }
     f.freeScratch(core, tab);
   }
 
@@ -357,13 +566,19 @@ final class VectorKernels {
     List<LocalMemory.Block> temps = new ArrayList<>();
     int core = FunctionLowering.core(op);
     CoreStream s = f.cores[core];
-    Buf a = localInput(op, 0, temps);
+    Buf a = f.buf(op.operand(0), op);
     LocalMemory.Block divisor = table(op, ByteBuffer.allocate(4)
         .order(ByteOrder.LITTLE_ENDIAN).putInt((int) hw).array());
     temps.add(divisor);
     int div = s.reg(divisor.addr());
     LocalMemory.Block acc = f.scratch(op, core, c * 4);
     temps.add(acc);
+    // pixels a chunk of a global input holds
+    long chunk = a.global() ? Math.max(1, Math.min(hw, STAGING * 4 / c)) : hw;
+    LocalMemory.Block stage = a.global() ? f.scratch(op, core, chunk * c) : null;
+    if (stage != null) {
+      temps.add(stage);
+    }
     Buf[] out = output(op, temps);
     int src = s.reg(a.addr());
     int dst = s.reg(out[1].addr());
@@ -371,10 +586,29 @@ final class VectorKernels {
     int len = s.reg(c);
     s.loop(n, i -> {
       f.fill(s, sum, c * 4, 0, op);
-      s.loop(hw, p -> {
-        FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, sum, src, sum, len, 32, 8, 32);
-        s.addi(src, src, c);
-      });
+      long whole = hw / chunk;
+      for (long count : hw % chunk == 0 ? new long[] {chunk} : new long[] {chunk, hw % chunk}) {
+        Runnable part = () -> {
+          int px = s.alloc();
+          if (stage != null) {
+            s.li(px, stage.addr());
+            f.copy(s, src, true, px, false, count * c, op);
+          } else {
+            s.addi(px, src, 0);
+          }
+          s.loop(count, p -> {
+            FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, sum, px, sum, len, 32, 8, 32);
+            s.addi(px, px, c);
+          });
+          s.addi(src, src, count * c);
+          s.free(px);
+        };
+        if (count == chunk) {
+          s.loop(whole, k -> part.run());
+        } else {
+          part.run();
+        }
+      }
       FunctionLowering.vec(s, FunctionLowering.VS_DIV, 2, sum, div, dst, len, 32, 32, 8);
       s.addi(dst, dst, c);
     });
@@ -408,15 +642,19 @@ final class VectorKernels {
 
   /** What a windowed operation emits per output pixel. */
   interface PixelBody {
-    /** `tap0`: the address of the window's first tap; `out`: the output pixel's address. */
-    void emit(int tap0, int out);
+    /**
+     * `tap0`: the address of the window's first tap, tap (i, j) at `tap0 + i rowStep + j dw
+     * C`; `out`: the output pixel's address.
+     */
+    void emit(int tap0, int out, long rowStep);
   }
 
   /**
    * Runs `body` for every output pixel of an NHWC image operation over the input padded with
    * `fill`. The padded input stays local when it fits; otherwise it is in global memory and
-   * each output row's `kh` input rows are copied into a local window first. A result in
-   * global memory is written a row at a time from local staging.
+   * each output row's input rows are copied into a local window first, or, when even those do
+   * not fit, each output pixel's `kh` patch rows. A result in global memory is written a row
+   * at a time (or a pixel at a time) from local staging.
    */
   private void windowed(Operation op, Window g, int fill, long outPixelBytes,
       PixelBody body) {
@@ -428,12 +666,17 @@ final class VectorKernels {
     Buf padded = pad ? new ProductKernels(f).pad(op, in, core, g.n(), g.h(), g.w(), g.c(),
         pads, fill) : in;
     Buf out = f.place(op.result(0), core, "omem", "imem", "arrays", "wmem");
-    long rowIn = g.wp() * g.c();
+    long c = g.c();
+    long rowIn = g.wp() * c;
     long windowRows = (g.kh() - 1) * g.dh() + 1;
-    LocalMemory.Block win = padded.global()
-        ? f.scratch(op, core, windowRows * rowIn) : null;
+    long span = ((g.kw() - 1) * g.dw() + 1) * c; // one patch row
+    boolean rowMode = !padded.global()
+        || f.local[core].fits(windowRows * rowIn, out.global() ? g.wo() * outPixelBytes : 0);
+    LocalMemory.Block win = padded.global() ? f.scratch(op, core, rowMode
+        ? windowRows * rowIn : g.kh() * span) : null;
     LocalMemory.Block rowOut = out.global()
-        ? f.scratch(op, core, g.wo() * outPixelBytes) : null;
+        ? f.scratch(op, core, (rowMode ? g.wo() : 1) * outPixelBytes) : null;
+    long rowStep = rowMode ? g.dh() * rowIn : span;
     int src = s.reg(padded.addr()); // first input row of the current output row
     int dst = s.reg(out.addr()); // first output pixel of the current output row
     long imageRows = g.hp() * rowIn;
@@ -442,28 +685,56 @@ final class VectorKernels {
       s.addi(rowStart, src, 0);
       s.loop(g.ho(), oy -> {
         int base = s.alloc();
-        if (win != null) {
-          int w = s.reg(win.addr());
-          f.copy(s, rowStart, true, w, false, windowRows * rowIn, op);
-          s.addi(base, w, 0);
-          s.free(w);
-        } else {
-          s.addi(base, rowStart, 0);
-        }
         int o = s.alloc();
-        if (rowOut != null) {
-          s.li(o, rowOut.addr());
-        } else {
+        if (rowMode) {
+          if (win != null) {
+            int w = s.reg(win.addr());
+            f.copy(s, rowStart, true, w, false, windowRows * rowIn, op);
+            s.addi(base, w, 0);
+            s.free(w);
+          } else {
+            s.addi(base, rowStart, 0);
+          }
+          if (rowOut != null) {
+            s.li(o, rowOut.addr());
+          } else {
+            s.addi(o, dst, 0);
+          }
+          s.loop(g.wo(), ox -> {
+            body.emit(base, o, rowStep);
+            s.addi(base, base, g.sw() * c);
+            s.addi(o, o, outPixelBytes);
+          });
+          if (rowOut != null) {
+            s.li(o, rowOut.addr());
+            f.copy(s, o, false, dst, true, g.wo() * outPixelBytes, op);
+          }
+        } else { // a pixel's patch rows at a time
+          int px = s.alloc();
+          int w = s.reg(win.addr());
+          int at = s.alloc();
+          s.addi(px, rowStart, 0);
           s.addi(o, dst, 0);
-        }
-        s.loop(g.wo(), ox -> {
-          body.emit(base, o);
-          s.addi(base, base, g.sw() * g.c());
-          s.addi(o, o, outPixelBytes);
-        });
-        if (rowOut != null) {
-          s.li(o, rowOut.addr());
-          f.copy(s, o, false, dst, true, g.wo() * outPixelBytes, op);
+          s.loop(g.wo(), ox -> {
+            s.addi(at, px, 0);
+            for (long i = 0; i < g.kh(); i++) {
+              int to = s.reg(win.addr() + i * span);
+              f.copy(s, at, true, to, false, span, op);
+              s.free(to);
+              s.addi(at, at, g.dh() * rowIn);
+            }
+            if (rowOut != null) {
+              int staged = s.reg(rowOut.addr());
+              body.emit(w, staged, rowStep);
+              f.copy(s, staged, false, o, out.global(), outPixelBytes, op);
+              s.free(staged);
+            } else {
+              body.emit(w, o, rowStep);
+            }
+            s.addi(px, px, g.sw() * c);
+            s.addi(o, o, outPixelBytes);
+          });
+          s.free(px, w, at);
         }
         s.addi(dst, dst, g.wo() * outPixelBytes);
         s.free(base, o);
@@ -485,12 +756,12 @@ final class VectorKernels {
     CoreStream s = f.cores[FunctionLowering.core(op)];
     long c = g.c();
     int len = s.reg(c);
-    windowed(op, g, -128, c, (tap0, out) -> {
+    windowed(op, g, -128, c, (tap0, out, rowStep) -> {
       f.fill(s, out, c, -128, op);
       int tap = s.alloc();
       for (long i = 0; i < g.kh(); i++) {
         for (long j = 0; j < g.kw(); j++) {
-          s.addi(tap, tap0, (i * g.dh() * g.wp() + j * g.dw()) * c);
+          s.addi(tap, tap0, i * rowStep + j * g.dw() * c);
           FunctionLowering.vec(s, FunctionLowering.VVMAX, 2, out, tap, out, len, 8, 8, 8);
         }
       }
@@ -532,12 +803,12 @@ final class VectorKernels {
     int len = s.reg(c);
     int acc = s.reg(sum.addr());
     int div = s.reg(table.addr());
-    windowed(op, g, 0, c, (tap0, out) -> {
+    windowed(op, g, 0, c, (tap0, out, rowStep) -> {
       f.fill(s, acc, c * 4, 0, op);
       int tap = s.alloc();
       for (long i = 0; i < g.kh(); i++) {
         for (long j = 0; j < g.kw(); j++) {
-          s.addi(tap, tap0, (i * g.dh() * g.wp() + j * g.dw()) * c);
+          s.addi(tap, tap0, i * rowStep + j * g.dw() * c);
           FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, acc, tap, acc, len, 32, 8, 32);
         }
       }
@@ -585,7 +856,7 @@ final class VectorKernels {
     final LocalMemory.Block biasBlock = bias;
     int len = s.reg(c);
     int t = s.reg(tmp.addr());
-    windowed(op, g, 0, c * 4, (tap0, out) -> {
+    windowed(op, g, 0, c * 4, (tap0, out, rowStep) -> {
       if (biasBlock != null) {
         int b = s.reg(biasBlock.addr());
         f.copy(s, b, false, out, false, c * 4, op);
@@ -597,7 +868,7 @@ final class VectorKernels {
       int w = s.alloc();
       for (long i = 0; i < g.kh(); i++) {
         for (long j = 0; j < g.kw(); j++) {
-          s.addi(tap, tap0, (i * g.dh() * g.wp() + j * g.dw()) * c);
+          s.addi(tap, tap0, i * rowStep + j * g.dw() * c);
           s.li(w, weights.addr() + (i * g.kw() + j) * c);
           FunctionLowering.vec(s, FunctionLowering.VEC_MUL, 2, tap, w, t, len, 8, 8, 32);
           FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, out, t, out, len, 32, 32, 32);
@@ -615,12 +886,12 @@ final class VectorKernels {
    * `a[m][k]` (VSMUL, 32-bit out, then VEC_ADD).
    */
   private void vectorMatmul(Operation op) {
-    long[] a = Layouts.dims(op.operand(0));
-    long[] b = Layouts.dims(op.operand(1));
-    int r = a.length;
-    long m = a[r - 2];
-    long k = a[r - 1];
-    long n = b[b.length - 1];
+    long[] da = Layouts.dims(op.operand(0));
+    long[] db = Layouts.dims(op.operand(1));
+    int r = da.length;
+    long m = da[r - 2];
+    long k = da[r - 1];
+    long n = db[db.length - 1];
     long batch = Layouts.elements(op.operand(0)) / (m * k);
     if (Layouts.elements(op.operand(1)) != batch * k * n) {
       throw new LoweringException(op, "broadcasts its batch dimensions, which meta-to-isa"
@@ -628,35 +899,62 @@ final class VectorKernels {
     }
     int core = FunctionLowering.core(op);
     CoreStream s = f.cores[core];
-    List<LocalMemory.Block> temps = new ArrayList<>();
-    Buf x = localInput(op, 0, temps);
-    Buf y = localInput(op, 1, temps);
-    Buf[] out = output(op, temps);
+    Buf x = f.buf(op.operand(0), op);
+    Buf y = f.buf(op.operand(1), op);
+    Buf out = f.place(op.result(0), core, "omem", "imem", "arrays", "wmem");
+    // operands in global memory are read a row at a time; the result is made a row at a time
+    LocalMemory.Block rowA = x.global() ? f.scratch(op, core, k) : null;
+    LocalMemory.Block rowB = y.global() ? f.scratch(op, core, n) : null;
+    LocalMemory.Block rowOut = out.global() ? f.scratch(op, core, n * 4) : null;
     LocalMemory.Block tmp = f.scratch(op, core, n * 4);
-    temps.add(tmp);
     int ap = s.reg(x.addr());
     int bp = s.reg(y.addr());
-    int op0 = s.reg(out[1].addr());
+    int op0 = s.reg(out.addr());
     int t = s.reg(tmp.addr());
     int len = s.reg(n);
     s.loop(batch, i -> {
       s.loop(m, row -> {
-        f.fill(s, op0, n * 4, 0, op);
+        int acc = rowOut != null ? s.reg(rowOut.addr()) : op0;
+        int a = ap;
+        if (rowA != null) {
+          a = s.reg(rowA.addr());
+          f.copy(s, ap, true, a, false, k, op);
+        }
+        f.fill(s, acc, n * 4, 0, op);
         int brow = s.alloc();
         s.addi(brow, bp, 0);
+        final int aa = a;
+        int scalar = s.alloc();
+        s.addi(scalar, aa, 0);
         s.loop(k, kk -> {
-          FunctionLowering.vec(s, FunctionLowering.VSMUL, 2, brow, ap, t, len, 8, 8, 32);
-          FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, op0, t, op0, len, 32, 32, 32);
+          int b = brow;
+          if (rowB != null) {
+            b = s.reg(rowB.addr());
+            f.copy(s, brow, true, b, false, n, op);
+          }
+          FunctionLowering.vec(s, FunctionLowering.VSMUL, 2, b, scalar, t, len, 8, 8, 32);
+          FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, acc, t, acc, len, 32, 32, 32);
+          if (rowB != null) {
+            s.free(b);
+          }
           s.addi(brow, brow, n);
-          s.addi(ap, ap, 1);
+          s.addi(scalar, scalar, 1);
         });
-        s.free(brow);
+        s.free(brow, scalar);
+        if (rowA != null) {
+          s.free(a);
+        }
+        if (rowOut != null) {
+          f.copy(s, acc, false, op0, true, n * 4, op);
+          s.free(acc);
+        }
+        s.addi(ap, ap, k);
         s.addi(op0, op0, n * 4);
       });
       s.addi(bp, bp, k * n);
     });
     s.free(ap, bp, op0, t, len);
-    finish(op, out, temps);
+    f.freeScratch(core, rowA, rowB, rowOut, tmp);
   }
 
   /** Softmax over the last dimension of a row-major f32 tensor: one VEC_OP per row. */
