@@ -115,20 +115,17 @@ final class CoreStream {
     }
   }
 
-  /** `GRF[rd] = GRF[rs] + imm`, through a scratch register when `imm` needs more than 11 bits. */
+  /** `GRF[rd] = GRF[rs] + imm`, nothing when that changes nothing. */
   void addi(int rd, int rs, long imm) {
-    if (imm >= -1024 && imm < 1024) {
-      if (imm != 0 || rd != rs) {
-        emit(Instruction.SC_RI, rs, rd, ADD, imm);
-      }
-      return;
+    if (imm != 0 || rd != rs) {
+      opi(ADD, rd, rs, imm);
     }
-    int t = reg(imm);
-    emit(Instruction.SC_RR, rs, t, rd, ADD);
-    free(t);
   }
 
-  /** `GRF[rd] = GRF[rs] op imm` for a scalar function code, any 32-bit immediate. */
+  /**
+   * `GRF[rd] = GRF[rs] op imm` for a scalar function code and any 32-bit immediate, through a
+   * scratch register when it needs more than SC_RI's 11 bits.
+   */
   void opi(int op, int rd, int rs, long imm) {
     if (imm >= -1024 && imm < 1024) {
       emit(Instruction.SC_RI, rs, rd, op, imm);

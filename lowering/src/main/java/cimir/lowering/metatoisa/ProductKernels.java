@@ -207,13 +207,9 @@ final class ProductKernels {
   void loadWeights(Operation op) {
     Operation mvm = productOf(op);
     Geometry geo = geometry(mvm);
-    long[] arrays = FunctionLowering.longs(op, "arrays");
+    long[] arrays = arrays(op, geo);
     long copies = FunctionLowering.longAttr(op, "copies");
     long apc = geo.arraysPerCopy();
-    if (arrays.length != copies * apc) {
-      throw new LoweringException(op, "holds " + arrays.length + " arrays for " + copies
-          + " copies, but a copy of this product tiles onto " + apc + " arrays");
-    }
     // Only the row selections a tile uses are stored: the first `used` bytes of each macro.
     long used = geo.rowsUsed() * geo.rows() * geo.cols();
     long bytes = apc * used;
@@ -279,12 +275,8 @@ final class ProductKernels {
       return;
     }
     Geometry geo = geometry(op);
-    long[] arrays = FunctionLowering.longs(op, "arrays");
+    long[] arrays = arrays(op, geo);
     long copies = FunctionLowering.longAttr(op, "copies");
-    if (arrays.length != copies * geo.arraysPerCopy()) {
-      throw new LoweringException(op, "holds " + arrays.length + " arrays for " + copies
-          + " copies, but a copy tiles onto " + geo.arraysPerCopy() + " arrays");
-    }
     int home = FunctionLowering.core(op);
     List<Unit> units = units(geo, arrays, (int) copies);
     Operation requant = f.fusedRequantize.get(op);
@@ -379,12 +371,8 @@ final class ProductKernels {
    */
   private void streamed(Operation op) {
     Geometry geo = geometry(op);
-    long[] arrays = FunctionLowering.longs(op, "arrays");
+    long[] arrays = arrays(op, geo);
     long copies = FunctionLowering.longAttr(op, "copies");
-    if (arrays.length != copies * geo.arraysPerCopy()) {
-      throw new LoweringException(op, "holds " + arrays.length + " arrays for " + copies
-          + " copies, but a copy tiles onto " + geo.arraysPerCopy() + " arrays");
-    }
     int home = FunctionLowering.core(op);
     int per = f.map.arrays();
     long batch = Layouts.elements(op.operand(1)) / (geo.kd() * geo.nc());
@@ -441,6 +429,17 @@ final class ProductKernels {
         }
       }
     }
+  }
+
+  /** The product's arrays, checked against its copies and the tiling of one copy. */
+  private static long[] arrays(Operation op, Geometry geo) {
+    long[] arrays = FunctionLowering.longs(op, "arrays");
+    long copies = FunctionLowering.longAttr(op, "copies");
+    if (arrays.length != copies * geo.arraysPerCopy()) {
+      throw new LoweringException(op, "holds " + arrays.length + " arrays for " + copies
+          + " copies, but a copy tiles onto " + geo.arraysPerCopy() + " arrays");
+    }
+    return arrays;
   }
 
   /** The units of a product: its cores' whole copies, or the cores of each large copy. */

@@ -750,6 +750,23 @@ final class VectorKernels {
     }
   }
 
+  /** What is done with one tap of a window: its address register and position. */
+  interface Tap {
+    void emit(int tap, long i, long j);
+  }
+
+  /** `body` for each tap (i, j) of the window at `GRF[tap0]`, its address in a register. */
+  private static void taps(CoreStream s, Window g, int tap0, long rowStep, Tap body) {
+    int tap = s.alloc();
+    for (long i = 0; i < g.kh(); i++) {
+      for (long j = 0; j < g.kw(); j++) {
+        s.addi(tap, tap0, i * rowStep + j * g.dw() * g.c());
+        body.emit(tap, i, j);
+      }
+    }
+    s.free(tap);
+  }
+
   /** Per output pixel: VVMAX over the window's taps of the input padded with -128. */
   private void maxPool(Operation op) {
     Window g = window(op, FunctionLowering.longs(op, "kernel_shape"));
@@ -758,14 +775,8 @@ final class VectorKernels {
     int len = s.reg(c);
     windowed(op, g, -128, c, (tap0, out, rowStep) -> {
       f.fill(s, out, c, -128, op);
-      int tap = s.alloc();
-      for (long i = 0; i < g.kh(); i++) {
-        for (long j = 0; j < g.kw(); j++) {
-          s.addi(tap, tap0, i * rowStep + j * g.dw() * c);
-          FunctionLowering.vec(s, FunctionLowering.VVMAX, 2, out, tap, out, len, 8, 8, 8);
-        }
-      }
-      s.free(tap);
+      taps(s, g, tap0, rowStep, (tap, i, j) -> FunctionLowering.vec(s, FunctionLowering.VVMAX,
+          2, out, tap, out, len, 8, 8, 8));
     });
     s.free(len);
   }
@@ -805,14 +816,8 @@ final class VectorKernels {
     int div = s.reg(table.addr());
     windowed(op, g, 0, c, (tap0, out, rowStep) -> {
       f.fill(s, acc, c * 4, 0, op);
-      int tap = s.alloc();
-      for (long i = 0; i < g.kh(); i++) {
-        for (long j = 0; j < g.kw(); j++) {
-          s.addi(tap, tap0, i * rowStep + j * g.dw() * c);
-          FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, acc, tap, acc, len, 32, 8, 32);
-        }
-      }
-      s.free(tap);
+      taps(s, g, tap0, rowStep, (tap, i, j) -> FunctionLowering.vec(s,
+          FunctionLowering.VEC_ADD, 2, acc, tap, acc, len, 32, 8, 32));
       FunctionLowering.vec(s, FunctionLowering.VS_DIV, 2, acc, div, out, len, 32, 32, 8);
       s.addi(div, div, 4);
     });
@@ -864,17 +869,13 @@ final class VectorKernels {
       } else {
         f.fill(s, out, c * 4, 0, op);
       }
-      int tap = s.alloc();
       int w = s.alloc();
-      for (long i = 0; i < g.kh(); i++) {
-        for (long j = 0; j < g.kw(); j++) {
-          s.addi(tap, tap0, i * rowStep + j * g.dw() * c);
-          s.li(w, weights.addr() + (i * g.kw() + j) * c);
-          FunctionLowering.vec(s, FunctionLowering.VEC_MUL, 2, tap, w, t, len, 8, 8, 32);
-          FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, out, t, out, len, 32, 32, 32);
-        }
-      }
-      s.free(tap, w);
+      taps(s, g, tap0, rowStep, (tap, i, j) -> {
+        s.li(w, weights.addr() + (i * g.kw() + j) * c);
+        FunctionLowering.vec(s, FunctionLowering.VEC_MUL, 2, tap, w, t, len, 8, 8, 32);
+        FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, out, t, out, len, 32, 32, 32);
+      });
+      s.free(w);
     });
     s.free(len, t);
     f.freeScratch(core, weights, bias, tmp);
