@@ -374,7 +374,9 @@ final class VectorKernels {
     }
     LocalMemory.Block tab = extra != null && !two ? table(op, extra) : null;
     int bits1 = Layouts.elementBytes(op.operand(0).type()) * 8;
-    int bits2 = two ? Layouts.elementBytes(op.operand(1).type()) * 8 : 8;
+    // input 2: the other operand, an f32 scale (quantize, dequantize) or a byte table (lut)
+    int bits2 = two ? Layouts.elementBytes(op.operand(1).type()) * 8
+        : funct == FunctionLowering.QUANTIZE_F || funct == FunctionLowering.DEQUANTIZE ? 32 : 8;
     int bitsOut = Layouts.elementBytes(op.result(0).type()) * 8;
     chunked(op, two ? List.of(0, 1) : List.of(0), Layouts.elements(op.result(0)), 1,
         (in, out, count) -> {
