@@ -1,5 +1,6 @@
 package cimir.lowering.metatoisa;
 
+import cimir.dialect.hw.AddressMap;
 import cimir.dialect.hw.HardwareModel;
 import cimir.dialect.isa.Instruction;
 import cimir.dialect.isa.IsaInst;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cimir.diag.DiagnosticEngine;
 import cimir.diag.SourceManager;
+import cimir.dialect.hw.AddressMap;
 import cimir.dialect.hw.HardwareModel;
 import cimir.dialect.hw.HwPresets;
 import cimir.dialect.isa.IsaInst;

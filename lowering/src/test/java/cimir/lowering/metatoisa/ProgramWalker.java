@@ -1,5 +1,6 @@
 package cimir.lowering.metatoisa;
 
+import cimir.dialect.hw.AddressMap;
 import cimir.dialect.isa.IsaInst;
 import cimir.dialect.isa.IsaProgram;
 import java.util.ArrayList;

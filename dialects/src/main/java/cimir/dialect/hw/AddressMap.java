@@ -1,6 +1,4 @@
-package cimir.lowering.metatoisa;
-
-import cimir.dialect.hw.HardwareModel;
+package cimir.dialect.hw;
 
 /**
  * Where a core's memories sit in its address space, derived from the hardware description by
