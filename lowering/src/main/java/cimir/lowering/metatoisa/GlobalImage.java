@@ -12,7 +12,12 @@ import java.util.List;
  * (docs/design/meta-to-isa.md, 7.2). Regions:
  * <ul>
  *   <li>`operand`: operand `index` of the `isa.program` (a network input, weights, a bias),
- *       in `layout` ("nhwc", "row-major", or "macro" for weights in the arrays' byte order);
+ *       in `layout`: "nhwc" (images), "row-major", "taps" (a depthwise convolution's weights
+ *       `[C, 1, Kh, Kw]` tap-major: weight (c, i, j) at byte `(i Kw + j) C + c`), or "macro":
+ *       the sub-box `starts .. ends` of the operand laid out for one weight copy, macro by
+ *       macro, `macro_bytes` each, as {@link ProductKernels} describes (the region's other
+ *       attributes give the tiling: product, packing, groups, depth, outputs, tile_depth,
+ *       deep_tiles, widths, macro_rows, macro_columns, macros_per_group, transposed);
  *   <li>`data`: the constant tables the lowering made (requantization records, lookup
  *       tables), their bytes in the `bytes` attribute;
  *   <li>`result`: result `index` of the program, as the host reads it after the run;

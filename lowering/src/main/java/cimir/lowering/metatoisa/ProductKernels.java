@@ -214,7 +214,8 @@ final class ProductKernels {
     long used = geo.rowsUsed() * geo.rows() * geo.cols();
     long bytes = apc * used;
     long image = f.weightImage(op.operand(0), bytes, geo.describe()
-        .with("macro_bytes", i64(used)));
+        .with("macro_bytes", i64(used))
+        .with("transposed", i64(FunctionLowering.longAttr(mvm, "transB", 0))));
     int per = f.map.arrays();
     for (int j = 0; j < copies; j++) {
       int base = (int) (j * apc);
