@@ -1,0 +1,11 @@
+package cimir.sim;
+
+/**
+ * What went wrong inside one instruction, before the core, the PC and the instruction are
+ * attached to it: the run loop turns it into a {@link SimulationException}.
+ */
+final class Fault extends Exception {
+  Fault(String message) {
+    super(message, null, false, false);
+  }
+}

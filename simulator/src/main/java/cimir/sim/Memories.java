@@ -1,0 +1,120 @@
+package cimir.sim;
+
+import cimir.dialect.hw.AddressMap;
+import java.util.List;
+
+/**
+ * What one core addresses: its local memories at the places the address map gives them (the
+ * macro space, the weight, input and output memories, the input register buffer), and the
+ * global memory every core shares, from `AddressMap.global()` on. A range of bytes must lie
+ * inside one memory; the gap between the buffer and global memory belongs to none. Local
+ * memories start zeroed and are allocated at their first use, so idle cores cost nothing.
+ */
+final class Memories {
+  /** Where a range of bytes lives: `length` bytes of `bytes` from `offset`. */
+  record Span(byte[] bytes, int offset, int length, boolean global) {}
+
+  /** One local memory; its bytes exist from the first access on. */
+  private static final class Region {
+    final String name;
+    final long base;
+    final long size;
+    byte[] bytes;
+
+    Region(String name, long base, long size) {
+      this.name = name;
+      this.base = base;
+      this.size = size;
+    }
+
+    boolean holds(long addr, long n) {
+      return addr >= base && addr + n <= base + size;
+    }
+
+    byte[] bytes() {
+      if (bytes == null) {
+        bytes = new byte[(int) size];
+      }
+      return bytes;
+    }
+  }
+
+  private final List<Region> local;
+  private final Region macro;
+  private final long globalBase;
+  private final byte[] global;
+
+  Memories(AddressMap map, byte[] global) {
+    this.macro = new Region("macro space", map.macro(), map.arrays() * map.arrayBytes());
+    this.local = List.of(macro, new Region("weight memory", map.wmem(), map.wmemBytes()),
+        new Region("input memory", map.imem(), map.imemBytes()),
+        new Region("output memory", map.omem(), map.omemBytes()),
+        new Region("input register buffer", map.ibuf(), AddressMap.IBUF_BYTES));
+    this.globalBase = map.global();
+    this.global = global;
+  }
+
+  /** The macro space's bytes: array `slot`'s at `slot x arrayBytes`. */
+  byte[] macroSpace() {
+    return macro.bytes();
+  }
+
+  boolean isGlobal(long addr) {
+    return addr >= globalBase;
+  }
+
+  /** `n` bytes at `addr` in a local memory; `what` names the operand in a fault. */
+  Span local(long addr, long n, String what) throws Fault {
+    checkSize(n, what);
+    if (isGlobal(addr)) {
+      throw new Fault(what + " " + range(addr, n) + " is in global memory, which this"
+          + " operand cannot address");
+    }
+    for (Region r : local) {
+      if (r.holds(addr, n)) {
+        return new Span(r.bytes(), (int) (addr - r.base), (int) n, false);
+      }
+    }
+    throw new Fault(what + " " + range(addr, n) + " lies in no local memory" + near(addr));
+  }
+
+  /** `n` bytes at `addr` in global memory. */
+  Span global(long addr, long n, String what) throws Fault {
+    checkSize(n, what);
+    if (!isGlobal(addr)) {
+      throw new Fault(what + " " + range(addr, n) + " is not in global memory, which starts at "
+          + globalBase);
+    }
+    if (addr + n > globalBase + global.length) {
+      throw new Fault(what + " " + range(addr, n) + " runs past the end of global memory ("
+          + (globalBase + global.length) + ")");
+    }
+    return new Span(global, (int) (addr - globalBase), (int) n, true);
+  }
+
+  /** `n` bytes at `addr`, global memory when `addr` is at or after its start. */
+  Span any(long addr, long n, String what) throws Fault {
+    return isGlobal(addr) ? global(addr, n, what) : local(addr, n, what);
+  }
+
+  private static void checkSize(long n, String what) throws Fault {
+    if (n < 0 || n > Integer.MAX_VALUE) {
+      throw new Fault(what + " has a size of " + n + " bytes");
+    }
+  }
+
+  /** ` (it runs past the end of the input memory [786432, 1048576))`, or nothing. */
+  private String near(long addr) {
+    for (Region r : local) {
+      if (addr >= r.base && addr < r.base + r.size) {
+        return " (it runs past the end of the " + r.name + " " + range(r.base, r.size) + ")";
+      }
+    }
+    return "";
+  }
+
+  /** `[a, b)`. */
+  static String range(long addr, long n) {
+    return "[" + addr + ", " + (addr + n) + ")";
+  }
+}
