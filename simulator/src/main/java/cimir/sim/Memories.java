@@ -12,7 +12,7 @@ import java.util.List;
  */
 final class Memories {
   /** Where a range of bytes lives: `length` bytes of `bytes` from `offset`. */
-  record Span(byte[] bytes, int offset, int length, boolean global) {}
+  record Span(byte[] bytes, int offset, int length) {}
 
   /** One local memory; its bytes exist from the first access on. */
   private static final class Region {
@@ -72,7 +72,7 @@ final class Memories {
     }
     for (Region r : local) {
       if (r.holds(addr, n)) {
-        return new Span(r.bytes(), (int) (addr - r.base), (int) n, false);
+        return new Span(r.bytes(), (int) (addr - r.base), (int) n);
       }
     }
     throw new Fault(what + " " + range(addr, n) + " lies in no local memory" + near(addr));
@@ -89,7 +89,7 @@ final class Memories {
       throw new Fault(what + " " + range(addr, n) + " runs past the end of global memory ("
           + (globalBase + global.length) + ")");
     }
-    return new Span(global, (int) (addr - globalBase), (int) n, true);
+    return new Span(global, (int) (addr - globalBase), (int) n);
   }
 
   /** `n` bytes at `addr`, global memory when `addr` is at or after its start. */

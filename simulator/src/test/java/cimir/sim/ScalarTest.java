@@ -7,8 +7,15 @@ import static cimir.sim.Asm.li;
 import static cimir.sim.Asm.word;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import cimir.dialect.isa.Instruction;
+import cimir.dialect.isa.IsaInst;
+import cimir.dialect.isa.IsaProgram;
 import cimir.isa.IsaAsmPrinter;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -269,8 +276,27 @@ class ScalarTest {
         e.getMessage());
   }
 
+  /** Fields out of their range (which the assembly parser rejects) fault before the run. */
+  @Test
+  void fieldsOutOfRangeFault() {
+    IsaProgram program = new IsaProgram(new TreeMap<>(Map.of(5, List.of(
+        IsaInst.of(Instruction.G_LI, 1, 1), IsaInst.of(Instruction.G_LI, 40, 1)))));
+    SimulationException e = assertThrows(SimulationException.class,
+        () -> new FunctionalSimulator(Asm.CIMFLOW, program, new byte[0]).run(Asm.GUARD));
+    assertEquals("core 5, pc 1 'G_LI r40, 1': 'rd' is 40: expected an integer in 0..31",
+        e.getMessage());
+  }
+
+  @Test
+  void aProgramForMoreCoresThanTheChipIsRejected() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new FunctionalSimulator(Asm.DYNAPLASIA, Asm.parse("# core 1\nG_LI r1, 1\n"),
+            new byte[0]));
+    assertEquals("the program has a core 1, but 'dynaplasia' has cores 0..0", e.getMessage());
+  }
+
   private static SimulationException assertThrowsGuard(String asm, long guard) {
-    return org.junit.jupiter.api.Assertions.assertThrows(SimulationException.class,
+    return assertThrows(SimulationException.class,
         () -> new FunctionalSimulator(Asm.CIMFLOW, Asm.parse(asm), new byte[0]).run(guard));
   }
 }
