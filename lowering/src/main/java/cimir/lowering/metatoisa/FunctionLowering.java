@@ -312,7 +312,7 @@ final class FunctionLowering {
       }
       for (Value v : op.operands()) {
         if (lastUse.get(v) == i) {
-          release(v);
+          release(v, i);
         }
       }
     }
@@ -380,11 +380,27 @@ final class FunctionLowering {
     }
   }
 
-  private void release(Value v) {
+  /**
+   * Frees `v`'s buffer after its last use (op `at` of the stage), unless the stage yields it or
+   * another value still to be read shares the buffer (a reshape's result is its operand's).
+   */
+  private void release(Value v, int at) {
     Buf b = bufs.get(v);
-    if (b != null && b.block() != null && !isStageResult(v)) {
-      local[b.core()].free(b.block());
-      bufs.put(v, new Buf(b.core(), -1, b.bytes(), null)); // freed: no longer readable
+    if (b == null || b.block() == null || isStageResult(v)) {
+      return;
+    }
+    for (Map.Entry<Value, Buf> e : bufs.entrySet()) {
+      Value w = e.getKey();
+      if (w != v && e.getValue().block() == b.block()
+          && (lastUse.getOrDefault(w, -1) > at || isStageResult(w))) {
+        return;
+      }
+    }
+    local[b.core()].free(b.block());
+    for (Map.Entry<Value, Buf> e : bufs.entrySet()) {
+      if (e.getValue().block() == b.block()) { // freed: no longer readable
+        e.setValue(new Buf(b.core(), -1, b.bytes(), null));
+      }
     }
   }
 

@@ -1,0 +1,120 @@
+package cimir.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cimir.dialect.func.FuncOp;
+import cimir.dialect.graph.GraphDialect;
+import cimir.dialect.hw.HardwareModel;
+import cimir.dialect.hw.HwArch;
+import cimir.dialect.hw.HwPresets;
+import cimir.dialect.isa.IsaDialect;
+import cimir.dialect.isa.IsaProgram;
+import cimir.dialect.meta.MetaDialect;
+import cimir.dialect.op.OpDialect;
+import cimir.interp.Interpreter;
+import cimir.interp.ModelInputs;
+import cimir.interp.Tensor;
+import cimir.ir.Attribute;
+import cimir.ir.BlockArgument;
+import cimir.ir.Context;
+import cimir.ir.Operation;
+import cimir.ir.Value;
+import cimir.lowering.LoweringPasses;
+import cimir.lowering.onnx.OnnxImporter;
+import cimir.lowering.onnx.OnnxReader;
+import cimir.pass.PassManager;
+import cimir.pass.PassRegistry;
+import cimir.pass.Pipeline;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Models compiled by a named pipeline and simulated functionally give exactly the reference
+ * interpreter's outputs on the int8 graph (the same model through `canonicalize,quantize`),
+ * bit for bit, on the same inputs and weights (`ModelInputs`).
+ */
+class CompiledModelsTest {
+  private static final Path MODELS = Path.of("..", "models");
+
+  @ParameterizedTest
+  @CsvSource({"tiny_cnn_weights, cimflow, cimflow", "tiny_cnn_weights, dynaplasia, cmswitch",
+      "tiny_cnn_weights, cimflow, default", "tiny_cnn_weights, dynaplasia, default",
+      "tiny_cnn_bn_dw, cimflow, cimflow", "tiny_cnn_bn_dw, dynaplasia, cmswitch",
+      "tiny_cnn_bn_dw, cimflow, default", "tiny_cnn_bn_dw, dynaplasia, default",
+      "tiny_transformer, cimflow, cimflow", "tiny_transformer, dynaplasia, cmswitch",
+      "tiny_transformer, cimflow, default", "tiny_transformer, dynaplasia, default",
+      "efficientnet_b0, dynaplasia, cmswitch"})
+  void simulatedOutputsAreTheInterpretersBitForBit(String model, String arch, String pipeline)
+      throws Exception {
+    Operation reference = compile(model, arch, "canonicalize,quantize");
+    Operation compiled = compile(model, arch, registry().pipeline(pipeline));
+    Operation refFunc = FuncOp.definitions(reference).get(0).op();
+    FuncOp func = FuncOp.definitions(compiled).get(0);
+    List<Tensor> args = ModelInputs.arguments(refFunc, 1);
+    List<Tensor> expected = Interpreter.run(refFunc, args);
+
+    Operation program = null;
+    for (Operation op : func.body()) {
+      if (op.name().equals("isa.program")) {
+        program = op;
+      }
+    }
+    List<Tensor> operands = new ArrayList<>();
+    for (Value v : program.operands()) {
+      if (v instanceof BlockArgument a) {
+        operands.add(args.get(a.index()));
+      } else {
+        operands.add(Tensor.fromAttr((Attribute.DenseElementsAttr) v.definingOp()
+            .attr("value")));
+      }
+    }
+    HardwareModel hw = HwPresets.byName(arch).orElseThrow();
+    byte[] image = MemoryImage.build(program, operands);
+    FunctionalSimulator sim = new FunctionalSimulator(hw, IsaProgram.fromOp(program), image);
+    FunctionalSimulator.Result run = sim.run(2_000_000_000L);
+    System.out.printf("simulated %s on %s by %s: %d instructions%n", model, arch, pipeline,
+        java.util.Arrays.stream(run.executed()).sum());
+
+    List<Tensor> got = MemoryImage.results(program, sim.global());
+    assertEquals(expected.size(), got.size());
+    for (int i = 0; i < got.size(); i++) {
+      Tensor e = expected.get(i);
+      Tensor g = got.get(i);
+      assertTrue(java.util.Arrays.equals(e.shape(), g.shape()));
+      for (int k = 0; k < e.size(); k++) {
+        assertEquals(Float.floatToIntBits((float) e.get(k)), Float.floatToIntBits((float) g.get(k)),
+            model + " on " + arch + ": result " + i + " element " + k + ": expected "
+                + e.get(k) + ", simulated " + g.get(k));
+      }
+    }
+  }
+
+  private static PassRegistry registry() {
+    PassRegistry registry = new PassRegistry();
+    LoweringPasses.registerPasses(registry);
+    return registry;
+  }
+
+  private static Operation compile(String model, String arch, String pipeline)
+      throws Exception {
+    Context ctx = GraphDialect.newContext();
+    ctx.register(new OpDialect());
+    ctx.register(new MetaDialect());
+    ctx.register(new IsaDialect());
+    Operation module = OnnxImporter.importModel(ctx,
+        OnnxReader.read(Files.readAllBytes(MODELS.resolve(model + ".onnx"))), Map.of());
+    module.setAttr(HwArch.ATTR_NAME, HwArch.attr(arch, null));
+    PassManager pm = new PassManager(ctx, Pipeline.parse(pipeline, registry(),
+        ctx.diagnostics()));
+    assertTrue(pm.run(module, PassManager.Instrumentation.DEFAULT),
+        () -> ctx.diagnostics().diagnostics().stream().map(ctx.diagnostics()::format)
+            .toList().toString());
+    return module;
+  }
+}
