@@ -49,7 +49,9 @@ class CompiledModelsTest {
       "tiny_cnn_bn_dw, cimflow, default", "tiny_cnn_bn_dw, dynaplasia, default",
       "tiny_transformer, cimflow, cimflow", "tiny_transformer, dynaplasia, cmswitch",
       "tiny_transformer, cimflow, default", "tiny_transformer, dynaplasia, default",
-      "efficientnet_b0, dynaplasia, cmswitch"})
+      "resnet18, cimflow, cimflow", "resnet18, dynaplasia, cmswitch",
+      "mobilenet_v2, cimflow, cimflow", "mobilenet_v2, dynaplasia, cmswitch",
+      "efficientnet_b0, cimflow, cimflow", "efficientnet_b0, dynaplasia, cmswitch"})
   void simulatedOutputsAreTheInterpretersBitForBit(String model, String arch, String pipeline)
       throws Exception {
     Operation reference = compile(model, arch, "canonicalize,quantize");

@@ -582,13 +582,13 @@ final class ProductKernels {
     long received = 0;
     for (int c : u.cores()) {
       List<Mg> mgs = u.mgs().get(c);
-      long segments = segments(geo, mgs).size();
-      LocalMemory.Block pb = f.scratch(op, c, segments * geo.kg());
+      long patch = segmentBytes(geo, mgs);
+      LocalMemory.Block pb = f.scratch(op, c, patch);
       LocalMemory.Block acc = f.scratch(op, c, mgs.size() * slotBytes);
       work.put(c, new LocalMemory.Block[] {pb, acc});
       CoreStream s = f.cores[c];
       int r = s.reg(pb.addr());
-      f.fill(s, r, segments * geo.kg(), 0, op); // the tiles' tails stay zero
+      f.fill(s, r, patch, 0, op); // the tiles' tails stay zero
       s.free(r);
       if (c != lead) {
         received = Math.max(received, mgs.size() * slotBytes);
@@ -681,10 +681,31 @@ final class ProductKernels {
    */
   static Map<List<Long>, Integer> segments(Geometry geo, List<Mg> mgs) {
     Map<List<Long>, Integer> index = new LinkedHashMap<>();
+    if (geo.wg() == 1) {
+      for (Mg m : mgs) {
+        index.putIfAbsent(segmentKey(geo, m), index.size());
+      }
+      return index;
+    }
+    // The deep tiles of a (copy, group) lie in order, g apart from the next (copy, group), so
+    // that a run of groups of one width reads them at one step even when it starts past d = 0.
+    Map<List<Long>, Integer> base = new LinkedHashMap<>();
     for (Mg m : mgs) {
-      index.putIfAbsent(segmentKey(geo, m), index.size());
+      int b = base.computeIfAbsent(List.of((long) m.copy(), m.grp()),
+          k -> (int) (base.size() * geo.g()));
+      index.put(segmentKey(geo, m), b + (int) m.d());
     }
     return index;
+  }
+
+  /** Bytes of patch buffer the segments of `mgs` take. */
+  static long segmentBytes(Geometry geo, List<Mg> mgs) {
+    Map<List<Long>, Integer> index = segments(geo, mgs);
+    int most = 0;
+    for (int i : index.values()) {
+      most = Math.max(most, i + 1);
+    }
+    return most * geo.kg();
   }
 
   static List<Long> segmentKey(Geometry geo, Mg m) {
