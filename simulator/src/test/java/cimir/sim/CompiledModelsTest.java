@@ -51,7 +51,9 @@ class CompiledModelsTest {
       "tiny_transformer, cimflow, default", "tiny_transformer, dynaplasia, default",
       "resnet18, cimflow, cimflow", "resnet18, dynaplasia, cmswitch",
       "mobilenet_v2, cimflow, cimflow", "mobilenet_v2, dynaplasia, cmswitch",
-      "efficientnet_b0, cimflow, cimflow", "efficientnet_b0, dynaplasia, cmswitch"})
+      "efficientnet_b0, cimflow, cimflow", "efficientnet_b0, dynaplasia, cmswitch",
+      "bert_base_layer, cimflow, cimflow", "bert_base_layer, dynaplasia, cmswitch",
+      "llama7b_block_decode, cimflow, cimflow", "llama7b_block_decode, dynaplasia, cmswitch"})
   void simulatedOutputsAreTheInterpretersBitForBit(String model, String arch, String pipeline)
       throws Exception {
     Operation reference = compile(model, arch, "canonicalize,quantize");

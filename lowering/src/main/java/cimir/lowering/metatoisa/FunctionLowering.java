@@ -318,7 +318,10 @@ final class FunctionLowering {
     }
     Operation yield = ops.get(ops.size() - 1);
     for (int r = 0; r < par.numResults(); r++) {
-      bufs.put(par.result(r), bufs.get(yield.operand(r)));
+      Buf b = bufs.get(yield.operand(r));
+      if (b != null) { // null: weights a later stage reads from their argument
+        bufs.put(par.result(r), b);
+      }
     }
     for (CoreStream s : cores) {
       int n = s.reg(cores.length);
