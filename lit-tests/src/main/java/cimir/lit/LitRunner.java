@@ -41,6 +41,7 @@ public final class LitRunner {
     tools.put("cim-opt", CimOpt::run);
     tools.put("cim-translate", CimTranslate::run);
     tools.put("cim-interp", CimInterp::run);
+    tools.put("cim-sim", cimir.tools.CimSim::run);
     return tools;
   }
 

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Runs every {@code *.cim} lit test of the module in the JVM, one dynamic test per file. */
 class LitCorpusTest {
-  private static final Set<String> SKIPPED_DIRS = Set.of("Output", "target", "filecheck");
+  private static final Set<String> SKIPPED_DIRS = Set.of("Output", "target", "filecheck",
+      "Inputs");
 
   @TempDir
   Path temp;

@@ -1,0 +1,252 @@
+package cimir.tools;
+
+import cimir.dialect.func.FuncOp;
+import cimir.dialect.hw.HardwareModel;
+import cimir.dialect.hw.HwArch;
+import cimir.dialect.hw.HwException;
+import cimir.dialect.isa.IsaProgram;
+import cimir.interp.ModelInputs;
+import cimir.interp.Tensor;
+import cimir.ir.Attribute;
+import cimir.ir.BlockArgument;
+import cimir.ir.Context;
+import cimir.ir.Location;
+import cimir.ir.Operation;
+import cimir.ir.Value;
+import cimir.ir.Verifier;
+import cimir.parse.IrParser;
+import cimir.sim.FunctionalSimulator;
+import cimir.sim.MemoryImage;
+import cimir.sim.SimulationException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The cim-sim driver: runs a compiled program (a function whose work is an `isa.program`, as
+ * the named pipelines make it) on the simulated chip. With `--functional` the memories hold real
+ * bytes: the inputs and weights are placed as the program's memory image says, every core
+ * executes, and the function's results are read back and printed as JSON, in cim-interp's
+ * format; `--expect` compares them with a reference, bit for bit.
+ */
+@Command(name = "cim-sim", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    sortOptions = false, usageHelpAutoWidth = true,
+    description = "Simulates a compiled isa program; --functional computes its real outputs.")
+public final class CimSim extends ToolCommand {
+  @Parameters(index = "0", arity = "0..1", defaultValue = "-", paramLabel = "INPUT",
+      description = "a module with the compiled function, or - for standard input (default)")
+  String input;
+
+  @Option(names = "--functional", description = "run on real data and print the results")
+  boolean functional;
+
+  @Option(names = "--function", paramLabel = "NAME", defaultValue = "main",
+      description = "the function to run (default: main)")
+  String function;
+
+  @Option(names = "--data-inputs", paramLabel = "N", defaultValue = "1",
+      description = "leading arguments that are data inputs, x[i] = ((i mod 17) - 8) / 8; the"
+          + " others are weights drawn as docs/int8.md says (default: 1)")
+  int dataInputs;
+
+  @Option(names = "--expect", paramLabel = "FILE",
+      description = "a cim-interp JSON output the results must equal bit for bit")
+  Path expect;
+
+  @Option(names = "--max-instructions", paramLabel = "N", defaultValue = "4000000000",
+      description = "stop with an error after this many instructions over all cores")
+  long maxInstructions;
+
+  @Option(names = "--stats", description = "print the instructions each core executed to"
+      + " standard error")
+  boolean stats;
+
+  @Mixin ArchOptions arch = new ArchOptions();
+
+  @Option(names = "-o", paramLabel = "FILE", description = "output file (default: standard output)")
+  String output;
+
+  /** Runs cim-sim in-process; returns the exit status (0 ok, 1 diagnostic, 2 usage). */
+  public static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr) {
+    return ToolCommand.run(new CimSim(), args, stdin, stdout, stderr);
+  }
+
+  public static void main(String[] args) {
+    System.exit(Tools.onBigStack(() -> run(args, System.in, System.out, System.err)));
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    if (!arch.check("cim-sim", stderr)) {
+      return 1;
+    }
+    if (!functional) {
+      stderr.println("cim-sim: error: the timing model is not built yet; --functional runs"
+          + " the program on real data");
+      return 1;
+    }
+    Context ctx = Registrations.newContext();
+    String text = SourceText.read(input, stdin, ctx.diagnostics());
+    if (text == null) {
+      ctx.diagnostics().flush(stderr);
+      return 1;
+    }
+    String file = SourceText.displayName(input);
+    ctx.sources().add(file, text);
+    Operation module = IrParser.parse(ctx, file, text, 0);
+    if (module == null || !Verifier.verify(ctx, module) || !arch.apply(module,
+        ctx.diagnostics())) {
+      ctx.diagnostics().flush(stderr);
+      return 1;
+    }
+    Operation func = null;
+    for (Operation op : module.region(0).entryBlock()) {
+      if (op.name().equals("func.func") && function.equals(new FuncOp(op).name())) {
+        func = op;
+      }
+    }
+    Operation program = null;
+    if (func != null && !new FuncOp(func).isDeclaration()) {
+      for (Operation op : new FuncOp(func).body()) {
+        if (op.name().equals("isa.program")) {
+          program = op;
+        }
+      }
+    }
+    if (program == null) {
+      ctx.diagnostics().error(new Location.Name(file, null), "no function '@" + function
+          + "' whose work is an 'isa.program' (compile it with a named pipeline first)");
+      ctx.diagnostics().flush(stderr);
+      return 1;
+    }
+    HardwareModel hw;
+    try {
+      hw = HwArch.resolve(module);
+      hw = hw != null ? hw : HwArch.load("cimflow");
+    } catch (HwException e) {
+      stderr.println(file + ": error: cannot resolve the hardware: " + e.detail());
+      return 1;
+    }
+    List<Tensor> args;
+    try {
+      args = ModelInputs.arguments(func, dataInputs);
+    } catch (IllegalArgumentException e) {
+      stderr.println(file + ": error: " + e.getMessage());
+      return 1;
+    }
+    List<Tensor> operands = new ArrayList<>();
+    for (Value v : program.operands()) {
+      if (v instanceof BlockArgument a) {
+        operands.add(args.get(a.index()));
+      } else if (v.definingOp() != null
+          && v.definingOp().attr("value") instanceof Attribute.DenseElementsAttr d) {
+        operands.add(Tensor.fromAttr(d));
+      } else {
+        ctx.diagnostics().opError(program, "has an operand that is neither an argument nor a"
+            + " constant");
+        ctx.diagnostics().flush(stderr);
+        return 1;
+      }
+    }
+    List<Tensor> results;
+    try {
+      FunctionalSimulator sim = new FunctionalSimulator(hw, IsaProgram.fromOp(program),
+          MemoryImage.build(program, operands));
+      FunctionalSimulator.Result run = sim.run(maxInstructions);
+      results = MemoryImage.results(program, sim.global());
+      if (stats) {
+        long total = 0;
+        for (int c = 0; c < run.executed().length; c++) {
+          total += run.executed()[c];
+        }
+        stderr.println("cim-sim: " + total + " instructions executed over "
+            + run.executed().length + " cores, " + plural(run.transfers(), "transfer") + ", "
+            + plural(run.barriers(), "barrier"));
+      }
+    } catch (SimulationException e) {
+      Operation at = instructionOp(program, e.core(), e.pc());
+      if (at != null) {
+        ctx.diagnostics().error(at.location(), e.getMessage());
+        ctx.diagnostics().flush(stderr);
+      } else {
+        stderr.println(file + ": error: " + e.getMessage());
+      }
+      return 1;
+    } catch (IllegalArgumentException e) {
+      stderr.println(file + ": error: the program's memory image: " + e.getMessage());
+      return 1;
+    }
+    if (expect != null && !matches(results, file)) {
+      return 1;
+    }
+    String json = CimInterp.toJson(results);
+    return Tools.writeOutput(output, stdout, stderr, "cim-sim", out -> {
+      out.write(json);
+      return true;
+    }) ? 0 : 1;
+  }
+
+  /** The op of instruction `pc` of core `core` in the program, for its source location. */
+  private static Operation instructionOp(Operation program, int core, int pc) {
+    for (Operation c : program.region(0).entryBlock()) {
+      if (c.attr("id") instanceof Attribute.IntegerAttr id && id.value().intValue() == core
+          && !c.region(0).isEmpty()) {
+        List<Operation> insts = c.region(0).entryBlock().ops();
+        return pc >= 0 && pc < insts.size() ? insts.get(pc) : null;
+      }
+    }
+    return null;
+  }
+
+  private static String plural(long n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
+  }
+
+  /** Whether the results equal `--expect`'s outputs bit for bit; reports the first mismatch. */
+  private boolean matches(List<Tensor> results, String file) throws IOException {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(Files.readAllBytes(expect));
+    } catch (IOException e) {
+      stderr.println(expect + ": error: cannot read the expected outputs: " + e.getMessage());
+      return false;
+    }
+    JsonNode outputs = root.get("outputs");
+    if (outputs == null || !outputs.isArray() || outputs.size() != results.size()) {
+      stderr.println(expect + ": error: expected an \"outputs\" array of " + results.size()
+          + " tensor(s)");
+      return false;
+    }
+    for (int i = 0; i < results.size(); i++) {
+      Tensor t = results.get(i);
+      JsonNode values = outputs.get(i).get("values");
+      if (values == null || values.size() != t.size()) {
+        stderr.println(expect + ": error: output #" + i + " has "
+            + (values == null ? 0 : values.size()) + " values, the program " + t.size());
+        return false;
+      }
+      for (int k = 0; k < t.size(); k++) {
+        boolean same = t.isFloat()
+            ? Float.floatToIntBits(t.floats()[k]) == Float.floatToIntBits(
+                (float) values.get(k).asDouble())
+            : t.ints()[k] == values.get(k).asLong();
+        if (!same) {
+          stderr.println(file + ": error: output #" + i + " element " + k + " is "
+              + (t.isFloat() ? t.floats()[k] : t.ints()[k]) + ", expected " + values.get(k));
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+}
