@@ -1,5 +1,20 @@
 package cimir.sim;
 
+import static cimir.dialect.isa.VecFunct.DEQUANTIZE;
+import static cimir.dialect.isa.VecFunct.LAYER_NORM;
+import static cimir.dialect.isa.VecFunct.LUT;
+import static cimir.dialect.isa.VecFunct.QUANTIZE_F;
+import static cimir.dialect.isa.VecFunct.SOFTMAX;
+import static cimir.dialect.isa.VecFunct.VEC_ADD;
+import static cimir.dialect.isa.VecFunct.VEC_MUL;
+import static cimir.dialect.isa.VecFunct.VEC_QUANTIZE;
+import static cimir.dialect.isa.VecFunct.VEC_RESADD_QUANTIZE;
+import static cimir.dialect.isa.VecFunct.VEC_RESMUL_QUANTIZE;
+import static cimir.dialect.isa.VecFunct.VSET;
+import static cimir.dialect.isa.VecFunct.VSMUL;
+import static cimir.dialect.isa.VecFunct.VS_DIV;
+import static cimir.dialect.isa.VecFunct.VVMAX;
+
 import cimir.dialect.isa.Instruction;
 import java.util.Arrays;
 
@@ -12,20 +27,6 @@ import java.util.Arrays;
  * the float ones repeat the reference interpreter's arithmetic step by step.
  */
 final class VectorUnit {
-  static final int VEC_ADD = 0;
-  static final int VEC_MUL = 2;
-  static final int VEC_QUANTIZE = 3;
-  static final int VEC_RESADD_QUANTIZE = 4;
-  static final int VEC_RESMUL_QUANTIZE = 5;
-  static final int VVMAX = 6;
-  static final int VSMUL = 7;
-  static final int VSET = 9;
-  static final int SOFTMAX = 10;
-  static final int VS_DIV = 14;
-  static final int LUT = 18;
-  static final int DEQUANTIZE = 19;
-  static final int QUANTIZE_F = 20;
-  static final int LAYER_NORM = 21;
 
   /** Bytes of one VEC_QUANTIZE record: m (int32), s, lo, hi, one unused. */
   static final int QUANTIZE_RECORD = 8;

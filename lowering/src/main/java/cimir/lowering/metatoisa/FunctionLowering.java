@@ -5,8 +5,9 @@ import cimir.dialect.hw.HardwareModel;
 import cimir.dialect.isa.Instruction;
 import cimir.dialect.isa.IsaInst;
 import cimir.dialect.isa.IsaProgram;
-import cimir.ir.Attribute;
+import cimir.dialect.isa.VecFunct;
 import cimir.ir.Attribute.DictionaryAttr;
+import cimir.ir.Attribute;
 import cimir.ir.Block;
 import cimir.ir.Operation;
 import cimir.ir.Type;
@@ -802,21 +803,6 @@ final class FunctionLowering {
 
   // ---- the vector unit -------------------------------------------------------------------
 
-  /** VEC_OP function codes: CIMFlow's, then cimir's (docs/design/meta-to-isa.md, 8.4). */
-  static final int VEC_ADD = 0;
-  static final int VEC_MUL = 2;
-  static final int VEC_QUANTIZE = 3;
-  static final int VEC_RESADD_QUANTIZE = 4;
-  static final int VEC_RESMUL_QUANTIZE = 5;
-  static final int VVMAX = 6;
-  static final int VSMUL = 7;
-  static final int VSET = 9;
-  static final int SOFTMAX = 10;
-  static final int VS_DIV = 14;
-  static final int LUT = 18;
-  static final int DEQUANTIZE = 19;
-  static final int QUANTIZE_F = 20;
-  static final int LAYER_NORM = 21;
 
   /**
    * One VEC_OP of `inputs` inputs over `GRF[len]` elements, with the element widths (bits) of
@@ -842,7 +828,7 @@ final class FunctionLowering {
     long c = constants(s.core, op) + (value == 0 ? 0 : 16);
     int src = s.reg(c);
     int n = s.reg(bytes);
-    vec(s, VSET, 1, src, CoreStream.ZERO, dst, n, 8, 8, 8);
+    vec(s, VecFunct.VSET, 1, src, CoreStream.ZERO, dst, n, 8, 8, 8);
     s.free(src, n);
   }
 

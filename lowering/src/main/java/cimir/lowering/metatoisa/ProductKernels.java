@@ -1,8 +1,9 @@
 package cimir.lowering.metatoisa;
 
 import cimir.dialect.isa.Instruction;
-import cimir.ir.Attribute;
+import cimir.dialect.isa.VecFunct;
 import cimir.ir.Attribute.DictionaryAttr;
+import cimir.ir.Attribute;
 import cimir.ir.Operation;
 import cimir.ir.Value;
 import cimir.lowering.metatoisa.FunctionLowering.Buf;
@@ -993,7 +994,7 @@ final class ProductKernels {
         long c = u.copies() == 1 ? 0 : localCopy(m);
         int a = s.reg(sums.addr() + c * perCopy + (m.grp() * geo.wg() + m.w()) * slotBytes);
         int b = s.reg(from + i * slotBytes);
-        FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, a, b, a, len, 32, 32, 32);
+        FunctionLowering.vec(s, VecFunct.VEC_ADD, 2, a, b, a, len, 32, 32, 32);
         s.free(a, b);
       }
       s.free(len);
@@ -1035,7 +1036,7 @@ final class ProductKernels {
             int len = s.reg(l);
             if (bias != null) {
               int b = s.reg(bias.addr() + o * 4);
-              FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, slot, b, slot, len, 32, 32,
+              FunctionLowering.vec(s, VecFunct.VEC_ADD, 2, slot, b, slot, len, 32, 32,
                   32);
               s.free(b);
             }
@@ -1043,7 +1044,7 @@ final class ProductKernels {
             s.addi(to, target, o * eb);
             if (requant != null) {
               int q = s.reg(table.addr() + o * 8);
-              FunctionLowering.vec(s, FunctionLowering.VEC_QUANTIZE, 2, slot, q, to, len, 32,
+              FunctionLowering.vec(s, VecFunct.VEC_QUANTIZE, 2, slot, q, to, len, 32,
                   64, 8);
               s.free(q);
             } else {

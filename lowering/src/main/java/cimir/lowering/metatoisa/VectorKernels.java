@@ -1,6 +1,7 @@
 package cimir.lowering.metatoisa;
 
 import cimir.dialect.isa.Instruction;
+import cimir.dialect.isa.VecFunct;
 import cimir.ir.Attribute;
 import cimir.ir.Operation;
 import cimir.ir.Value;
@@ -29,14 +30,14 @@ final class VectorKernels {
     String kind = FunctionLowering.kind(op);
     switch (kind) {
       case "requantize" -> requantize(op);
-      case "qadd" -> binaryQuantized(op, FunctionLowering.VEC_RESADD_QUANTIZE,
+      case "qadd" -> binaryQuantized(op, VecFunct.VEC_RESADD_QUANTIZE,
           new long[] {intAttr(op, "lhs_multiplier"), intAttr(op, "rhs_multiplier")});
-      case "qmul" -> binaryQuantized(op, FunctionLowering.VEC_RESMUL_QUANTIZE,
+      case "qmul" -> binaryQuantized(op, VecFunct.VEC_RESMUL_QUANTIZE,
           new long[] {intAttr(op, "multiplier"), 0});
-      case "add" -> elementwise(op, FunctionLowering.VEC_ADD, null, 32);
-      case "lut" -> elementwise(op, FunctionLowering.LUT, lutTable(op), 8);
-      case "quantize" -> elementwise(op, FunctionLowering.QUANTIZE_F, scale(op), 32);
-      case "dequantize" -> elementwise(op, FunctionLowering.DEQUANTIZE, scale(op), 8);
+      case "add" -> elementwise(op, VecFunct.VEC_ADD, null, 32);
+      case "lut" -> elementwise(op, VecFunct.LUT, lutTable(op), 8);
+      case "quantize" -> elementwise(op, VecFunct.QUANTIZE_F, scale(op), 32);
+      case "dequantize" -> elementwise(op, VecFunct.DEQUANTIZE, scale(op), 8);
       case "global_avg_pool" -> globalAvgPool(op);
       case "max_pool" -> maxPool(op);
       case "avg_pool" -> avgPool(op);
@@ -376,7 +377,7 @@ final class VectorKernels {
     int bits1 = Layouts.elementBytes(op.operand(0).type()) * 8;
     // input 2: the other operand, an f32 scale (quantize, dequantize) or a byte table (lut)
     int bits2 = two ? Layouts.elementBytes(op.operand(1).type()) * 8
-        : funct == FunctionLowering.QUANTIZE_F || funct == FunctionLowering.DEQUANTIZE ? 32 : 8;
+        : funct == VecFunct.QUANTIZE_F || funct == VecFunct.DEQUANTIZE ? 32 : 8;
     int bitsOut = Layouts.elementBytes(op.result(0).type()) * 8;
     chunked(op, two ? List.of(0, 1) : List.of(0), Layouts.elements(op.result(0)), 1,
         (in, out, count) -> {
@@ -417,7 +418,7 @@ final class VectorKernels {
       int t = s.reg(tab.addr());
       int len = s.reg(row);
       s.loop(count / row, i -> {
-        FunctionLowering.vec(s, FunctionLowering.VEC_QUANTIZE, 2, a, t, b, len, inBits, 64,
+        FunctionLowering.vec(s, VecFunct.VEC_QUANTIZE, 2, a, t, b, len, inBits, 64,
             8);
         s.addi(a, a, inBytes);
         s.addi(b, b, row);
@@ -465,7 +466,7 @@ final class VectorKernels {
         if (outStage != null) {
           y = s.reg(outStage.addr());
         }
-        FunctionLowering.vec(s, FunctionLowering.VEC_QUANTIZE, 2, x, t, y, len,
+        FunctionLowering.vec(s, VecFunct.VEC_QUANTIZE, 2, x, t, y, len,
             (int) ebIn * 8, 64, 8);
         if (outStage != null) {
           f.copy(s, y, false, b, true, count, op);
@@ -599,7 +600,7 @@ final class VectorKernels {
             s.addi(px, src, 0);
           }
           s.loop(count, p -> {
-            FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, sum, px, sum, len, 32, 8, 32);
+            FunctionLowering.vec(s, VecFunct.VEC_ADD, 2, sum, px, sum, len, 32, 8, 32);
             s.addi(px, px, c);
           });
           s.addi(src, src, count * c);
@@ -611,7 +612,7 @@ final class VectorKernels {
           part.run();
         }
       }
-      FunctionLowering.vec(s, FunctionLowering.VS_DIV, 2, sum, div, dst, len, 32, 32, 8);
+      FunctionLowering.vec(s, VecFunct.VS_DIV, 2, sum, div, dst, len, 32, 32, 8);
       s.addi(dst, dst, c);
     });
     s.free(src, dst, sum, len, div);
@@ -777,7 +778,7 @@ final class VectorKernels {
     int len = s.reg(c);
     windowed(op, g, -128, c, (tap0, out, rowStep) -> {
       f.fill(s, out, c, -128, op);
-      taps(s, g, tap0, rowStep, (tap, i, j) -> FunctionLowering.vec(s, FunctionLowering.VVMAX,
+      taps(s, g, tap0, rowStep, (tap, i, j) -> FunctionLowering.vec(s, VecFunct.VVMAX,
           2, out, tap, out, len, 8, 8, 8));
     });
     s.free(len);
@@ -819,8 +820,8 @@ final class VectorKernels {
     windowed(op, g, 0, c, (tap0, out, rowStep) -> {
       f.fill(s, acc, c * 4, 0, op);
       taps(s, g, tap0, rowStep, (tap, i, j) -> FunctionLowering.vec(s,
-          FunctionLowering.VEC_ADD, 2, acc, tap, acc, len, 32, 8, 32));
-      FunctionLowering.vec(s, FunctionLowering.VS_DIV, 2, acc, div, out, len, 32, 32, 8);
+          VecFunct.VEC_ADD, 2, acc, tap, acc, len, 32, 8, 32));
+      FunctionLowering.vec(s, VecFunct.VS_DIV, 2, acc, div, out, len, 32, 32, 8);
       s.addi(div, div, 4);
     });
     s.free(len, acc, div);
@@ -874,8 +875,8 @@ final class VectorKernels {
       int w = s.alloc();
       taps(s, g, tap0, rowStep, (tap, i, j) -> {
         s.li(w, weights.addr() + (i * g.kw() + j) * c);
-        FunctionLowering.vec(s, FunctionLowering.VEC_MUL, 2, tap, w, t, len, 8, 8, 32);
-        FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, out, t, out, len, 32, 32, 32);
+        FunctionLowering.vec(s, VecFunct.VEC_MUL, 2, tap, w, t, len, 8, 8, 32);
+        FunctionLowering.vec(s, VecFunct.VEC_ADD, 2, out, t, out, len, 32, 32, 32);
       });
       s.free(w);
     });
@@ -935,8 +936,8 @@ final class VectorKernels {
             b = s.reg(rowB.addr());
             f.copy(s, brow, true, b, false, n, op);
           }
-          FunctionLowering.vec(s, FunctionLowering.VSMUL, 2, b, scalar, t, len, 8, 8, 32);
-          FunctionLowering.vec(s, FunctionLowering.VEC_ADD, 2, acc, t, acc, len, 32, 32, 32);
+          FunctionLowering.vec(s, VecFunct.VSMUL, 2, b, scalar, t, len, 8, 8, 32);
+          FunctionLowering.vec(s, VecFunct.VEC_ADD, 2, acc, t, acc, len, 32, 32, 32);
           if (rowB != null) {
             s.free(b);
           }
@@ -966,7 +967,7 @@ final class VectorKernels {
     CoreStream s = f.cores[FunctionLowering.core(op)];
     chunked(op, List.of(0), Layouts.elements(op.result(0)), row, (in, out, count) -> {
       rows(s, in[0], out, count, row, (a, b, len) -> FunctionLowering.vec(s,
-          FunctionLowering.SOFTMAX, 1, a, CoreStream.ZERO, b, len, 32, 32, 32));
+          VecFunct.SOFTMAX, 1, a, CoreStream.ZERO, b, len, 32, 32, 32));
     });
   }
 
@@ -994,7 +995,7 @@ final class VectorKernels {
       s.emit(Instruction.GS_MOV, b, 21);
       s.emit(Instruction.GS_MOV, e, 22);
       rows(s, in[0], out, count, row, (x, y, len) -> FunctionLowering.vec(s,
-          FunctionLowering.LAYER_NORM, 4, x, g, y, len, 32, 32, 32));
+          VecFunct.LAYER_NORM, 4, x, g, y, len, 32, 32, 32));
     });
     s.free(g, b, e);
     for (LocalMemory.Block t : temps) {
