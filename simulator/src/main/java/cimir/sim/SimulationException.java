@@ -36,13 +36,13 @@ public final class SimulationException extends Exception {
   }
 
   /** A fault of `instruction`, the one at `pc` of `core`. */
-  static SimulationException fault(int core, int pc, IsaInst instruction, String reason) {
+  public static SimulationException fault(int core, int pc, IsaInst instruction, String reason) {
     return new SimulationException(at(core, pc, instruction) + ": " + reason, core, pc,
         instruction, reason, List.of());
   }
 
   /** No core can go on, and not every core has ended; `blocked` is not empty. */
-  static SimulationException deadlock(List<Blocked> blocked) {
+  public static SimulationException deadlock(List<Blocked> blocked) {
     StringJoiner message = new StringJoiner("; ", "deadlock: ", "");
     for (Blocked b : blocked) {
       message.add(b.toString());
@@ -53,7 +53,7 @@ public final class SimulationException extends Exception {
   }
 
   /** `core 1, pc 7 'RECV r1, r2, r3, r4, r5'`. */
-  static String at(int core, int pc, IsaInst instruction) {
+  public static String at(int core, int pc, IsaInst instruction) {
     return "core " + core + ", pc " + pc + " '" + IsaAsmPrinter.print(instruction) + "'";
   }
 

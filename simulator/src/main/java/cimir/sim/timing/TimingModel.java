@@ -1,0 +1,104 @@
+package cimir.sim.timing;
+
+import cimir.dialect.hw.HardwareModel;
+
+/**
+ * The latencies and constants of the timing model, as formulas over the hardware model.
+ *
+ * <pre>
+ * Issue (per core, in order, one instruction per cycle; `pending` are the instructions issued
+ * before i that have not ended, with the byte ranges they read and write):
+ *   issue(i) = max(next(i-1), free(unit(i)), ready(r) for r in regs(i),
+ *                  end(p) for p pending, p.write, p.range ∩ (reads(i) ∪ writes(i)) ≠ ∅,
+ *                  end(p) for p pending, p.read,  p.range ∩ writes(i) ≠ ∅)
+ *   next(i)  = issue(i) + 1            (a branch resolves at decode: it takes only its slot)
+ *   free(unit(i)) := end(i);  ready(r) := end(i) for r written by i
+ *
+ * Latencies (end - issue; an operand of 0 bytes still takes one cycle):
+ *   scalar, SC_LD, SC_ST, CIM_CFG         1
+ *   MEM_CPY local -> local of n bytes     ceil(n / B_local)
+ *   global access of n bytes (MEM_CPY to or from global, SC_LDG, SC_STG), on the one chip-wide
+ *   port:  s = max(issue, free(port));  free(port) := s + ceil(n / B_global);
+ *          end = s + ceil(n / B_global) + L_global
+ *   CIM_MVM                               inputBits + S_cim - 1   (groups in parallel)
+ *   CIM_OUT of n outputs on g groups      ceil(4 n g / B_local)
+ *   CIM_SWITCH                            switchCycles
+ *   VEC_OP of n elements                  ceil(n / lanes) + L_vec
+ *   SEND/RECV of n bytes over h hops      start = max(issue(SEND), issue(RECV)) delayed by
+ *                                         the route's links;  end = start + h cph + F - 1,
+ *                                         F = max(1, ceil(n / flitBytes))
+ *   BARRIER                               release = max(arrivals) + L_barrier, arrival =
+ *                                         max(next, end of every earlier instruction)
+ *
+ * NoC: core c sits at (row c / Q, column c mod Q); XY routing (columns first); the k-th link
+ * of a route (k = 0..h-1) carries the transfer's F flits during [start + k cph, start + k cph
+ * + F), one flit per link per cycle, so start = max(rendezvous, free(link_k) - k cph).
+ *
+ * Energy (pJ): MVM  rows T columns g macPj;  local bytes read or written  localPjPerByte;
+ *   global bytes  globalPjPerByte;  flit hops  nocPjPerFlitHop;  vector elements  vectorPjPerOp;
+ *   switched arrays  switchPj;  static  staticMwPerCore C cycles nsPerCycle.
+ * </pre>
+ */
+public final class TimingModel {
+  private TimingModel() {}
+
+  /**
+   * S_cim: stages of the bit-serial MVM pipeline each input bit passes (CIMFlow: input
+   * processing, SRAM read, adder tree, shift-add; reference/cimflow.md 4).
+   */
+  public static final int CIM_STAGES = 4;
+  /**
+   * L_global: cycles from the global port to a core; CIMFlow's NoC table gives 6 cycles per
+   * flit from the global memory to any core (reference/cimflow.md 1.4).
+   */
+  public static final int GLOBAL_LATENCY = 6;
+  /** L_vec: operand read and result write around the vector unit's lanes. */
+  public static final int VECTOR_LATENCY = 2;
+  /** L_barrier: the last arrival's signal reaches every core and releases it. */
+  public static final int BARRIER_LATENCY = 2;
+
+  /** Cycles of one CIM_MVM: every input bit through the pipeline, the groups in parallel. */
+  public static long mvmCycles(HardwareModel hw) {
+    return hw.core().macro().inputBits() + CIM_STAGES - 1;
+  }
+
+  /** Cycles of a local copy of `bytes` bytes. */
+  public static long localCycles(HardwareModel hw, long bytes) {
+    return Math.max(1, ceil(bytes, hw.core().local().bytesPerCycle()));
+  }
+
+  /** Cycles `bytes` bytes hold the global port. */
+  public static long globalPortCycles(HardwareModel hw, long bytes) {
+    return Math.max(1, ceil(bytes, hw.global().bytesPerCycle()));
+  }
+
+  /** Cycles of CIM_OUT writing `outputs` int32 results of each of `groups` groups. */
+  public static long outCycles(HardwareModel hw, long outputs, long groups) {
+    return localCycles(hw, 4 * outputs * groups);
+  }
+
+  /** Cycles of a VEC_OP over `elements` elements. */
+  public static long vectorCycles(HardwareModel hw, long elements) {
+    return Math.max(1, ceil(elements, hw.core().vector().lanes())) + VECTOR_LATENCY;
+  }
+
+  /** Flits of a transfer of `bytes` bytes; a transfer takes at least one. */
+  public static long flits(HardwareModel hw, long bytes) {
+    return Math.max(1, ceil(bytes, hw.noc().flitBytes()));
+  }
+
+  /** Cycles of an uncontended transfer of `bytes` bytes over `hops` hops. */
+  public static long transferCycles(HardwareModel hw, long bytes, int hops) {
+    return (long) hops * hw.noc().cyclesPerHop() + flits(hw, bytes) - 1;
+  }
+
+  /** MACs of one CIM_MVM on `groups` groups: rows x T x columns each. */
+  public static long mvmMacs(HardwareModel hw, long groups) {
+    HardwareModel.Macro m = hw.core().macro();
+    return (long) m.rows() * hw.core().macrosPerGroup() * m.columns() * groups;
+  }
+
+  static long ceil(long a, long b) {
+    return (a + b - 1) / b;
+  }
+}

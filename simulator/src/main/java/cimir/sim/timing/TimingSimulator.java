@@ -1,0 +1,486 @@
+package cimir.sim.timing;
+
+import static cimir.dialect.isa.VecFunct.DEQUANTIZE;
+import static cimir.dialect.isa.VecFunct.LAYER_NORM;
+import static cimir.dialect.isa.VecFunct.LUT;
+import static cimir.dialect.isa.VecFunct.QUANTIZE_F;
+import static cimir.dialect.isa.VecFunct.VEC_QUANTIZE;
+import static cimir.dialect.isa.VecFunct.VEC_RESADD_QUANTIZE;
+import static cimir.dialect.isa.VecFunct.VEC_RESMUL_QUANTIZE;
+import static cimir.dialect.isa.VecFunct.VSET;
+import static cimir.dialect.isa.VecFunct.VSMUL;
+import static cimir.dialect.isa.VecFunct.VS_DIV;
+import static cimir.sim.timing.TimingCore.address;
+
+import cimir.dialect.hw.AddressMap;
+import cimir.dialect.hw.HardwareModel;
+import cimir.dialect.isa.IsaInst;
+import cimir.dialect.isa.IsaProgram;
+import cimir.sim.Fault;
+import cimir.sim.SimulationException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * Times an ISA program on the chip, event by event (DESIGN 7; the model's formulas are in
+ * {@link TimingModel}): per core, in-order issue with a register and memory-range scoreboard
+ * over decoupled units; a chip-wide global memory port; SEND/RECV over the mesh with per-link
+ * contention; barriers. The registers are run exactly, the data is not.
+ *
+ * <p>Cores advance in order of their next issue cycle: the core with the earliest one runs
+ * until it passes the next core's or blocks at a SEND, RECV or BARRIER, whose partners wake it.
+ * Shared resources (the global port, the links) are granted in that order. Faults, the
+ * instruction guard and deadlocks are reported as the functional simulator reports them.
+ */
+public final class TimingSimulator {
+  /** The cores at an open barrier, and how many it waits for. */
+  private record Arrivals(int count, List<TimingCore> cores) {}
+
+  private final HardwareModel hw;
+  private final long globalBase;
+  private final TimingCore[] cores;
+  private final Mesh mesh;
+  private final Map<Integer, Arrivals> openBarriers = new HashMap<>();
+  /** Cores in order of their next issue cycle, then of their ids. */
+  private static final Comparator<TimingCore> ORDER =
+      Comparator.comparingLong((TimingCore c) -> c.time).thenComparingInt(c -> c.id);
+
+  private final PriorityQueue<TimingCore> queue = new PriorityQueue<>(ORDER);
+  private long globalPortFree;
+  private long limit;
+  private long total;
+  // The ledger: energies in pJ, busy cycles, traffic.
+  private double cimPj;
+  private double localPj;
+  private double globalPj;
+  private double nocPj;
+  private double vectorPj;
+  private final long[] busy = new long[Unit.values().length];
+  private long globalPortBusy;
+  private long nocFlits;
+  private long nocFlitHops;
+
+  public TimingSimulator(HardwareModel hw, IsaProgram program) {
+    for (int id : program.cores().keySet()) {
+      if (id < 0 || id >= hw.cores()) {
+        throw new IllegalArgumentException("the program has a core " + id + ", but '"
+            + hw.name() + "' has cores 0.." + (hw.cores() - 1));
+      }
+    }
+    this.hw = hw;
+    this.globalBase = AddressMap.of(hw).global();
+    this.mesh = new Mesh(hw.meshRows(), hw.meshCols(), hw.noc().cyclesPerHop());
+    this.cores = new TimingCore[hw.cores()];
+    for (int c = 0; c < cores.length; c++) {
+      cores[c] = new TimingCore(c, program.cores().getOrDefault(c, List.of()));
+    }
+  }
+
+  /**
+   * Times every core to its end; throws on a fault or deadlock. `maxInstructions`: a guard
+   * over all cores.
+   */
+  public TimingReport run(long maxInstructions) throws SimulationException {
+    checkFields();
+    limit = maxInstructions;
+    for (TimingCore c : cores) {
+      if (c.runnable()) {
+        queue.add(c);
+      }
+    }
+    while (!queue.isEmpty()) {
+      TimingCore c = queue.poll();
+      TimingCore next = queue.peek();
+      while (c.runnable() && (next == null || ORDER.compare(c, next) < 0)) {
+        step(c);
+      }
+      if (c.runnable()) {
+        queue.add(c);
+      }
+    }
+    List<SimulationException.Blocked> blocked = new ArrayList<>();
+    for (TimingCore c : cores) {
+      if (c.wait != null) {
+        blocked.add(new SimulationException.Blocked(c.id, c.pc, c.code[c.pc].source(),
+            waitsFor(c.wait)));
+      }
+    }
+    if (!blocked.isEmpty()) {
+      throw SimulationException.deadlock(blocked);
+    }
+    return report();
+  }
+
+  private TimingReport report() {
+    long cycles = 0;
+    long[] coreCycles = new long[cores.length];
+    long instructions = 0;
+    for (TimingCore c : cores) {
+      coreCycles[c.id] = c.lastEnd;
+      cycles = Math.max(cycles, c.lastEnd);
+      instructions += c.executed;
+    }
+    double seconds = cycles * hw.nsPerCycle() * 1e-9;
+    // mW x ns = pJ
+    double staticPj = hw.energy().staticMwPerCore() * hw.cores() * cycles * hw.nsPerCycle();
+    Map<String, Double> energy = new LinkedHashMap<>();
+    energy.put("cim", cimPj);
+    energy.put("local", localPj);
+    energy.put("global", globalPj);
+    energy.put("noc", nocPj);
+    energy.put("vector", vectorPj);
+    energy.put("static", staticPj);
+    double totalPj = energy.values().stream().mapToDouble(Double::doubleValue).sum();
+    Map<String, Long> busyByUnit = new LinkedHashMap<>();
+    for (Unit u : Unit.values()) {
+      busyByUnit.put(u.key, busy[u.ordinal()]);
+    }
+    busyByUnit.put("global-port", globalPortBusy);
+    busyByUnit.put("noc-links", nocFlitHops);
+    return new TimingReport(cycles, seconds, totalPj, coreCycles, energy, busyByUnit,
+        instructions, nocFlits, nocFlitHops);
+  }
+
+  /** Every field of every instruction in its range (a register below 32, say). */
+  private void checkFields() throws SimulationException {
+    for (TimingCore c : cores) {
+      for (int pc = 0; pc < c.code.length; pc++) {
+        IsaInst inst = c.code[pc].source();
+        List<String> errors = inst.rangeErrors();
+        if (!errors.isEmpty()) {
+          throw SimulationException.fault(c.id, pc, inst, String.join("; ", errors));
+        }
+      }
+    }
+  }
+
+  private void step(TimingCore c) throws SimulationException {
+    TimingCore.Op op = c.code[c.pc];
+    try {
+      switch (op.kind()) {
+        case SEND -> send(c, op);
+        case RECV -> recv(c, op);
+        case BARRIER -> barrier(c, op);
+        default -> local(c, op);
+      }
+    } catch (Fault f) {
+      throw SimulationException.fault(c.id, c.pc, op.source(), f.getMessage());
+    }
+  }
+
+  /** An instruction that involves no other core. */
+  private void local(TimingCore c, TimingCore.Op op) throws Fault, SimulationException {
+    int[] f = op.f();
+    int[] r = c.grf;
+    int[] s = c.srf;
+    HardwareModel.Core core = hw.core();
+    c.clearRanges();
+    long issue = c.earliest(op);
+    switch (op.kind()) {
+      case SC_LD, SC_LDG -> c.read(address(r[f[0]], f[2]), 4);
+      case SC_ST, SC_STG -> c.write(address(r[f[0]], f[2]), 4);
+      case MEM_CPY -> {
+        c.read(copySource(op, r), r[f[1]]);
+        c.write(copyDestination(op, r), r[f[1]]);
+      }
+      case CIM_MVM -> c.read(address(r[f[0]], 0),
+          (long) Math.max(0, s[4] - 1) * s[6] + r[f[1]]);
+      case CIM_OUT -> c.write(address(r[f[2]], 0), 4L * r[f[0]] * Math.max(0, s[4]));
+      case VEC_OP -> vectorRanges(c, f);
+      case REDUCE, WAIT, TAG -> throw new Fault(op.kind() + " is not implemented");
+      default -> { }
+    }
+    issue = c.rangesReady(issue);
+    long end = issue + 1;
+    switch (op.kind()) {
+      case SC_LD, SC_ST -> localPj += 4 * hw.energy().localPjPerByte();
+      case SC_LDG, SC_STG -> {
+        end = global(issue, 4);
+        globalPj += 4 * hw.energy().globalPjPerByte();
+      }
+      case MEM_CPY -> {
+        long src = copySource(op, r);
+        long dst = copyDestination(op, r);
+        long n = Integer.toUnsignedLong(r[f[1]]);
+        boolean fromGlobal = src >= globalBase;
+        boolean toGlobal = dst >= globalBase;
+        if (fromGlobal && toGlobal) {
+          throw new Fault("copies from global memory " + range(src, n) + " to global memory "
+              + range(dst, n));
+        }
+        if (fromGlobal || toGlobal) {
+          end = global(issue, n);
+          globalPj += n * hw.energy().globalPjPerByte();
+          localPj += n * hw.energy().localPjPerByte();
+        } else {
+          end = issue + TimingModel.localCycles(hw, n);
+          localPj += 2 * n * hw.energy().localPjPerByte();
+        }
+      }
+      case CIM_MVM -> {
+        long groups = Math.max(0, s[4]);
+        end = issue + TimingModel.mvmCycles(hw);
+        cimPj += TimingModel.mvmMacs(hw, groups) * hw.energy().macPj();
+        localPj += groups * Math.max(0, r[f[1]]) * hw.energy().localPjPerByte();
+      }
+      case CIM_OUT -> {
+        long groups = Math.max(0, s[4]);
+        long outputs = Math.max(0, r[f[0]]);
+        end = issue + TimingModel.outCycles(hw, outputs, groups);
+        localPj += 4 * outputs * groups * hw.energy().localPjPerByte();
+      }
+      case CIM_SWITCH -> {
+        end = issue + Math.max(1, core.macro().switchCycles());
+        cimPj += Math.max(0, r[f[1]]) * hw.energy().switchPj();
+      }
+      case VEC_OP -> {
+        long n = Math.max(0, r[f[3]]);
+        end = issue + TimingModel.vectorCycles(hw, n);
+        vectorPj += n * hw.energy().vectorPjPerOp();
+        localPj += vectorBytes(c, f) * hw.energy().localPjPerByte();
+      }
+      default -> { }
+    }
+    int next = c.execute(op);
+    c.retire(op, issue, end);
+    if (op.unit() != null) {
+      busy[op.unit().ordinal()] += end - issue;
+    }
+    complete(c, next);
+  }
+
+  private static long copySource(TimingCore.Op op, int[] r) {
+    int[] f = op.f();
+    return address(r[f[0]], (f[4] & 2) != 0 ? f[3] : 0);
+  }
+
+  private static long copyDestination(TimingCore.Op op, int[] r) {
+    int[] f = op.f();
+    return address(r[f[2]], (f[4] & 1) != 0 ? f[3] : 0);
+  }
+
+  /** A global access of `bytes` bytes ready at `issue` through the port; its end. */
+  private long global(long issue, long bytes) {
+    long start = Math.max(issue, globalPortFree);
+    long hold = TimingModel.globalPortCycles(hw, bytes);
+    globalPortFree = start + hold;
+    globalPortBusy += hold;
+    return start + hold + TimingModel.GLOBAL_LATENCY;
+  }
+
+  /**
+   * The ranges of a VEC_OP: inputs of `GRF[re]` elements of their widths (special registers 16
+   * to 19, in bits), the records, tables and scalars some functions read instead, the output.
+   */
+  private static void vectorRanges(TimingCore c, int[] f) {
+    int[] r = c.grf;
+    int[] s = c.srf;
+    long n = Math.max(0, r[f[3]]);
+    int funct = f[4];
+    int inputs = f[5];
+    c.read(address(r[f[0]], 0), n * width(s[16]));
+    if (inputs >= 2) {
+      long in2 = switch (funct) {
+        case VEC_QUANTIZE -> 8 * n;
+        case LUT -> 256;
+        case VSMUL, VS_DIV, DEQUANTIZE, QUANTIZE_F -> width(s[17]);
+        case VSET -> 0;
+        default -> n * width(s[17]);
+      };
+      c.read(address(r[f[1]], 0), in2);
+    }
+    if (inputs >= 3) {
+      boolean record = funct == VEC_RESADD_QUANTIZE || funct == VEC_RESMUL_QUANTIZE;
+      c.read(address(s[21], 0), record ? 11 : n * width(s[18]));
+    }
+    if (inputs >= 4) {
+      c.read(address(s[22], 0), funct == LAYER_NORM ? 4 : n * width(s[19]));
+    }
+    c.write(address(r[f[2]], 0), n * width(s[20]));
+  }
+
+  /** Bytes a VEC_OP reads and writes, from the ranges `vectorRanges` gave. */
+  private static long vectorBytes(TimingCore c, int[] f) {
+    int[] s = c.srf;
+    long n = Math.max(0, c.grf[f[3]]);
+    long bytes = n * width(s[16]) + n * width(s[20]);
+    for (int k = 2; k <= f[5]; k++) {
+      bytes += n * width(s[15 + k]);
+    }
+    return bytes;
+  }
+
+  /** Bytes of an element `bits` wide; at least one. */
+  private static long width(int bits) {
+    return Math.max(1, (bits + 7) / 8);
+  }
+
+  /** The instruction at `c`'s PC has completed; `next` is its next PC. */
+  private void complete(TimingCore c, int next) throws SimulationException {
+    if (total == limit) {
+      throw SimulationException.fault(c.id, c.pc, c.code[c.pc].source(), "the run exceeds "
+          + limit + " instructions over all cores");
+    }
+    total++;
+    c.pc = next;
+  }
+
+  /** SEND rs, rt, rd, re, rf: `GRF[re]` bytes at `GRF[rs]` to core `GRF[rt]`, at `GRF[rd]`. */
+  private void send(TimingCore c, TimingCore.Op op) throws Fault, SimulationException {
+    int[] f = op.f();
+    int to = c.grf[f[1]];
+    checkPeer(c, to, "destination");
+    c.clearRanges();
+    long src = address(c.grf[f[0]], 0);
+    int bytes = c.grf[f[3]];
+    c.read(src, bytes);
+    long ready = c.rangesReady(c.earliest(op));
+    TimingCore.SendWait s = new TimingCore.SendWait(to, c.grf[f[4]], src,
+        address(c.grf[f[2]], 0), bytes, ready);
+    TimingCore receiver = cores[to];
+    if (receiver.wait instanceof TimingCore.RecvWait r && r.from() == c.id
+        && r.id() == s.id()) {
+      rendezvous(c, s, receiver, r, receiver);
+    } else {
+      c.wait = s;
+    }
+  }
+
+  /** RECV rs, rt, rd, re, rf: `GRF[re]` bytes from core `GRF[rs]` into `GRF[rd]`. */
+  private void recv(TimingCore c, TimingCore.Op op) throws Fault, SimulationException {
+    int[] f = op.f();
+    int from = c.grf[f[0]];
+    checkPeer(c, from, "source");
+    c.clearRanges();
+    long dst = address(c.grf[f[2]], 0);
+    int bytes = c.grf[f[3]];
+    c.write(dst, bytes);
+    long ready = c.rangesReady(c.earliest(op));
+    TimingCore.RecvWait r = new TimingCore.RecvWait(from, c.grf[f[4]], dst, bytes, ready);
+    TimingCore sender = cores[from];
+    if (sender.wait instanceof TimingCore.SendWait s && s.to() == c.id && s.id() == r.id()) {
+      rendezvous(sender, s, c, r, sender);
+    } else {
+      c.wait = r;
+    }
+  }
+
+  private void checkPeer(TimingCore c, int peer, String role) throws Fault {
+    if (peer < 0 || peer >= cores.length) {
+      throw new Fault("the " + role + " core " + peer + " does not exist (cores 0.."
+          + (cores.length - 1) + ")");
+    }
+    if (peer == c.id) {
+      throw new Fault("the " + role + " core is the core itself");
+    }
+  }
+
+  /**
+   * Both ends of a transfer have issued: it starts when the later did and the route's links
+   * let it, and holds both transfer units until its last flit arrives. `waiting` is the end
+   * that arrived first, which wakes.
+   */
+  private void rendezvous(TimingCore sender, TimingCore.SendWait s, TimingCore receiver,
+      TimingCore.RecvWait r, TimingCore waiting) throws Fault, SimulationException {
+    if (s.bytes() != r.bytes() || s.dst() != r.dst()) {
+      throw new Fault(SimulationException.at(sender.id, sender.pc,
+          sender.code[sender.pc].source()) + " sends " + s.bytes() + " bytes to address "
+          + s.dst() + ", but " + SimulationException.at(receiver.id, receiver.pc,
+              receiver.code[receiver.pc].source()) + " receives " + r.bytes()
+          + " bytes at address " + r.dst());
+    }
+    long bytes = Integer.toUnsignedLong(s.bytes());
+    int hops = mesh.hops(sender.id, receiver.id);
+    long flits = TimingModel.flits(hw, bytes);
+    long rendezvous = Math.max(s.ready(), r.ready());
+    long start = mesh.reserve(sender.id, receiver.id, rendezvous, flits);
+    long end = start + TimingModel.transferCycles(hw, bytes, hops);
+    nocFlits += flits;
+    nocFlitHops += flits * hops;
+    nocPj += flits * hops * hw.energy().nocPjPerFlitHop();
+    localPj += 2 * bytes * hw.energy().localPjPerByte();
+    for (TimingCore c : new TimingCore[] {sender, receiver}) {
+      c.wait = null;
+      c.retire(c.code[c.pc], rendezvous, end);
+      busy[Unit.TRANSFER.ordinal()] += end - rendezvous;
+      complete(c, c.pc + 1);
+    }
+    wake(waiting);
+  }
+
+  /** BARRIER rs, rt: wait until `GRF[rs]` cores have arrived at barrier `GRF[rt]`. */
+  private void barrier(TimingCore c, TimingCore.Op op) throws Fault, SimulationException {
+    int[] f = op.f();
+    int count = c.grf[f[0]];
+    int id = c.grf[f[1]];
+    if (count < 1 || count > cores.length) {
+      throw new Fault("a barrier of " + count + " cores on a chip of " + cores.length);
+    }
+    Arrivals arrivals = openBarriers.computeIfAbsent(id, k -> new Arrivals(count,
+        new ArrayList<>()));
+    if (arrivals.count() != count) {
+      TimingCore first = arrivals.cores().get(0);
+      throw new Fault("the barrier " + id + " waits for " + count + " cores here, but for "
+          + arrivals.count() + " at " + SimulationException.at(first.id, first.pc,
+              first.code[first.pc].source()));
+    }
+    // A barrier orders memory: it arrives once every earlier instruction has completed.
+    long ready = Math.max(c.earliest(op), c.lastEnd);
+    c.wait = new TimingCore.BarrierWait(id, count, ready);
+    arrivals.cores().add(c);
+    if (arrivals.cores().size() < count) {
+      return;
+    }
+    openBarriers.remove(id);
+    long release = 0;
+    for (TimingCore a : arrivals.cores()) {
+      release = Math.max(release, ((TimingCore.BarrierWait) a.wait).ready());
+    }
+    release += TimingModel.BARRIER_LATENCY;
+    for (TimingCore a : arrivals.cores()) {
+      a.wait = null;
+      a.clearRanges();
+      a.retire(a.code[a.pc], release - 1, release);
+      complete(a, a.pc + 1);
+      if (a != c) {
+        wake(a);
+      }
+    }
+  }
+
+  /** A core that was blocked can run again. */
+  private void wake(TimingCore c) {
+    if (c.runnable()) {
+      queue.add(c);
+    }
+  }
+
+  /** `core 1 to receive 64 bytes with id 3 (core 1 has ended)`, as the functional one says. */
+  private String waitsFor(TimingCore.Wait w) {
+    if (w instanceof TimingCore.SendWait s) {
+      return "core " + s.to() + " to receive " + s.bytes() + " bytes with id " + s.id()
+          + ended(s.to());
+    }
+    if (w instanceof TimingCore.RecvWait r) {
+      return "core " + r.from() + " to send " + r.bytes() + " bytes with id " + r.id()
+          + ended(r.from());
+    }
+    TimingCore.BarrierWait b = (TimingCore.BarrierWait) w;
+    return "barrier " + b.id() + " to gather " + b.count() + " cores ("
+        + openBarriers.get(b.id()).cores().size() + " arrived)";
+  }
+
+  private String ended(int core) {
+    return cores[core].ended() ? " (core " + core + " has ended)" : "";
+  }
+
+  /** `[a, b)`. */
+  private static String range(long addr, long n) {
+    return "[" + addr + ", " + (addr + n) + ")";
+  }
+}

@@ -1,0 +1,300 @@
+package cimir.sim.timing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import cimir.diag.DiagnosticEngine;
+import cimir.diag.SourceManager;
+import cimir.dialect.hw.HardwareModel;
+import cimir.dialect.hw.HwPresets;
+import cimir.dialect.isa.IsaProgram;
+import cimir.ir.Operation;
+import cimir.isa.IsaAsmParser;
+import cimir.sim.SimulationException;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The timing model against hand calculations on the cimflow preset: 128 bytes per cycle of
+ * local memory, 64 of global memory, 8-bit bit-serial inputs, 16-byte flits and 1 cycle per
+ * hop on the 8 x 8 mesh, 32 vector lanes. Every program issues one instruction per cycle from
+ * cycle 0, so the n-th instruction (from 0) issues at cycle n unless it stalls.
+ */
+class TimingTest {
+  static final HardwareModel CIMFLOW = HwPresets.cimflow();
+  static final long IMEM = 786432;
+  static final long OMEM = 1048576;
+  static final long GLOBAL = 1315968;
+  static final long GUARD = 1_000_000;
+
+  static IsaProgram parse(String asm) {
+    DiagnosticEngine diag = new DiagnosticEngine(new SourceManager());
+    Operation op = IsaAsmParser.parse("test.asm", asm, diag);
+    if (op == null || diag.hasErrors()) {
+      fail("the test program does not parse: " + diag.diagnostics().stream()
+          .map(d -> d.location() + ": " + d.message()).toList());
+    }
+    return IsaProgram.fromOp(op);
+  }
+
+  static TimingReport time(HardwareModel hw, String asm) throws SimulationException {
+    return new TimingSimulator(hw, parse(asm)).run(GUARD);
+  }
+
+  static TimingReport time(String asm) throws SimulationException {
+    return time(CIMFLOW, asm);
+  }
+
+  /**
+   * Three setup instructions issue at cycles 0..3, the MVM at 4 on all 16 groups; it takes
+   * inputBits + CIM_STAGES - 1 = 8 + 4 - 1 = 11 cycles: it ends at 15. It does 32 rows x 8
+   * macros x 8 columns x 16 groups = 32768 MACs and reads 16 x 32 input bytes.
+   */
+  @Test
+  void oneMvmTakesTheInputBitsAndThePipelineFill() throws SimulationException {
+    TimingReport r = time("""
+        # core 0
+        S_LI s4, 16
+        S_LI s6, 32
+        G_LI r1, 786432
+        G_LI r2, 32
+        CIM_MVM r1, r2, r0, r0, GRP
+        """);
+    assertEquals(11, TimingModel.mvmCycles(CIMFLOW));
+    assertEquals(15, r.cycles());
+    assertEquals(15, r.coreCycles()[0]);
+    assertEquals(11, r.busyCyclesByUnit().get("cim"));
+    assertEquals(32768 * CIMFLOW.energy().macPj(), r.energyByUnit().get("cim"), 1e-9);
+    assertEquals(512 * CIMFLOW.energy().localPjPerByte(), r.energyByUnit().get("local"), 1e-9);
+    double staticPj = CIMFLOW.energy().staticMwPerCore() * 64 * 15 * 2.0;
+    assertEquals(staticPj, r.energyByUnit().get("static"), 1e-9);
+    assertEquals(15 * 2e-9, r.seconds(), 1e-18);
+    assertEquals(5, r.instructions());
+  }
+
+  /** 1000 bytes at 128 bytes per cycle: ceil(1000 / 128) = 8 cycles from cycle 3, ending at 11. */
+  @Test
+  void aLocalCopyRunsAtTheLocalBandwidth() throws SimulationException {
+    TimingReport r = time("""
+        # core 0
+        G_LI r1, 786432
+        G_LI r2, 1000
+        G_LI r3, 1048576
+        MEM_CPY r1, r2, r3, 0
+        """);
+    assertEquals(11, r.cycles());
+    assertEquals(8, r.busyCyclesByUnit().get("transfer"));
+    assertEquals(2000 * CIMFLOW.energy().localPjPerByte(), r.energyByUnit().get("local"), 1e-9);
+  }
+
+  private static final String GLOBAL_COPY = """
+      G_LI r1, 1315968
+      G_LI r2, 640
+      G_LI r3, 786432
+      MEM_CPY r1, r2, r3, 0
+      """;
+
+  /**
+   * 640 bytes from global memory: the port for 640 / 64 = 10 cycles from cycle 3, then
+   * GLOBAL_LATENCY = 6 to the core: 3 + 10 + 6 = 19. On two cores at once, core 0 holds the
+   * port for cycles 3..12 and core 1 gets it at 13: 13 + 10 + 6 = 29.
+   */
+  @Test
+  void globalCopiesShareOnePort() throws SimulationException {
+    TimingReport one = time("# core 0\n" + GLOBAL_COPY);
+    assertEquals(19, one.cycles());
+    assertEquals(10, one.busyCyclesByUnit().get("global-port"));
+    assertEquals(640 * CIMFLOW.energy().globalPjPerByte(), one.energyByUnit().get("global"),
+        1e-9);
+
+    TimingReport two = time("# core 0\n" + GLOBAL_COPY + "# core 1\n" + GLOBAL_COPY);
+    assertEquals(19, two.coreCycles()[0]);
+    assertEquals(29, two.coreCycles()[1]);
+    assertEquals(29, two.cycles());
+    assertEquals(20, two.busyCyclesByUnit().get("global-port"));
+  }
+
+  /** `bytes` bytes from core `from` to core `to`, both ends issuing at cycle 3 (+ `delay`). */
+  private static String transfer(int from, int to, int bytes, int delay) {
+    return "# core " + from + "\nG_LI r1, " + to + "\nG_LI r2, " + bytes
+        + "\nG_LI r3, 786432\nSEND r3, r1, r3, r2, r0\n"
+        + "# core " + to + "\n" + "G_LI r4, 0\n".repeat(delay) + "G_LI r1, " + from
+        + "\nG_LI r2, " + bytes + "\nG_LI r3, 786432\nRECV r1, r3, r3, r2, r0\n";
+  }
+
+  /**
+   * Core 0 at (0, 0) to core 63 at (7, 7): 14 hops; 100 bytes are ceil(100 / 16) = 7 flits;
+   * 14 x 1 + 7 - 1 = 20 cycles from the rendezvous at 3, so both end at 23. When the receiver
+   * issues 5 cycles later, the transfer starts and ends 5 cycles later.
+   */
+  @Test
+  void aSendTakesTheHopsAndTheFlits() throws SimulationException {
+    TimingReport r = time(transfer(0, 63, 100, 0));
+    assertEquals(23, r.cycles());
+    assertEquals(23, r.coreCycles()[0]);
+    assertEquals(23, r.coreCycles()[63]);
+    assertEquals(7, r.nocFlits());
+    assertEquals(98, r.nocFlitHops());
+    assertEquals(98 * CIMFLOW.energy().nocPjPerFlitHop(), r.energyByUnit().get("noc"), 1e-9);
+    assertEquals(40, r.busyCyclesByUnit().get("transfer"));
+
+    assertEquals(28, time(transfer(0, 63, 100, 5)).cycles());
+  }
+
+  /**
+   * Core 0 to core 2 (links 0->1, 1->2) and core 1 to core 3 (links 1->2, 2->3), 32 bytes (2
+   * flits) each, all four ends at cycle 3. The first holds link 1->2 in cycles 4 and 5 and
+   * ends at 3 + 2 + 1 = 6; the second waits for that link: it starts at 6 and ends at 9.
+   */
+  @Test
+  void transfersSharingALinkWaitForEachOther() throws SimulationException {
+    TimingReport r = time(transfer(0, 2, 32, 0) + transfer(1, 3, 32, 0));
+    assertEquals(6, r.coreCycles()[0]);
+    assertEquals(6, r.coreCycles()[2]);
+    assertEquals(9, r.coreCycles()[1]);
+    assertEquals(9, r.coreCycles()[3]);
+  }
+
+  private static HardwareModel withFlitBytes(HardwareModel hw, int flitBytes) {
+    return new HardwareModel(hw.name(), hw.cores(), hw.meshRows(), hw.meshCols(), hw.core(),
+        hw.global(), new HardwareModel.Noc(flitBytes, hw.noc().cyclesPerHop()), hw.clockMhz(),
+        hw.energy());
+  }
+
+  /** Wider flits never slow a program down, and they shorten a long transfer. */
+  @Test
+  void widerFlitsNeverSlowAProgramDown() throws SimulationException {
+    HardwareModel wide = withFlitBytes(CIMFLOW, 32);
+    String[] programs = {transfer(0, 63, 100, 0), transfer(0, 2, 32, 0) + transfer(1, 3, 32, 0),
+        transfer(5, 40, 4096, 3) + transfer(6, 41, 1000, 0)};
+    for (String p : programs) {
+      assertTrue(time(wide, p).cycles() <= time(p).cycles(), p);
+    }
+    // 4096 bytes to core 35 at (4, 3), 7 hops: 7 + 256 - 1 cycles at 16 bytes, 7 + 128 - 1 at 32.
+    assertEquals(3 + 7 + 256 - 1, time(transfer(0, 35, 4096, 0)).cycles());
+    assertEquals(3 + 7 + 128 - 1, time(wide, transfer(0, 35, 4096, 0)).cycles());
+  }
+
+  /**
+   * Random straight-line programs on two cores: the latency is at least each core's
+   * instruction count and each unit's busy time (a unit does one instruction at a time), and
+   * at least the global port's.
+   */
+  @Test
+  void latencyNeverBeatsTheBusiestUnit() throws SimulationException {
+    Random random = new Random(7);
+    for (int trial = 0; trial < 50; trial++) {
+      StringBuilder asm = new StringBuilder();
+      int[] counts = new int[2];
+      for (int core = 0; core < 2; core++) {
+        asm.append("# core ").append(core).append('\n');
+        asm.append("G_LI r1, 786432\nG_LI r3, 1048576\nG_LI r5, 1315968\nS_LI s4, 16\n");
+        counts[core] = 4;
+        for (int i = 0; i < 30; i++) {
+          int n = 1 + random.nextInt(2000);
+          switch (random.nextInt(5)) {
+            case 0 -> asm.append("G_LI r2, ").append(n).append("\nMEM_CPY r1, r2, r3, 0\n");
+            case 1 -> asm.append("G_LI r2, ").append(n).append("\nMEM_CPY r5, r2, r1, 0\n");
+            case 2 -> asm.append("G_LI r2, 32\nCIM_MVM r1, r2, r0, r0, GRP\n");
+            case 3 -> asm.append("G_LI r2, ").append(n).append("\nVEC_ADD_1 r1, r3, r3, r2\n");
+            default -> asm.append("G_LI r4, ").append(n).append("\nSC_ADDI r4, r4, 1\n");
+          }
+          counts[core] += 2;
+        }
+      }
+      TimingReport r = time(asm.toString());
+      for (int core = 0; core < 2; core++) {
+        assertTrue(r.coreCycles()[core] >= counts[core]);
+      }
+      assertEquals(counts[0] + counts[1], r.instructions());
+      for (long busy : r.busyCyclesByUnit().values()) {
+        // two cores: the busiest unit of one of them did at least half of the sum
+        assertTrue(2 * r.cycles() >= busy, r.busyCyclesByUnit() + " in " + r.cycles());
+      }
+      assertTrue(r.cycles() >= r.busyCyclesByUnit().get("global-port"));
+      TimingReport single = time(asm.substring(0, asm.indexOf("# core 1")));
+      for (String unit : new String[] {"scalar", "cim", "vector", "transfer"}) {
+        assertTrue(single.cycles() >= single.busyCyclesByUnit().get(unit),
+            unit + ": " + single.busyCyclesByUnit() + " in " + single.cycles());
+      }
+    }
+  }
+
+  /**
+   * SC_LDG r5 issues at 1, holds the port for a cycle and ends at 1 + 1 + 6 = 8; an add that
+   * reads r5 issues at 8 and ends at 9. An add of another register issues at 2.
+   */
+  @Test
+  void aReaderOfAPendingRegisterWaits() throws SimulationException {
+    TimingReport dependent = time("""
+        # core 0
+        G_LI r1, 1315968
+        SC_LDG r1, r5, 0
+        SC_ADDI r5, r6, 1
+        """);
+    assertEquals(9, dependent.cycles());
+    TimingReport independent = time("""
+        # core 0
+        G_LI r1, 1315968
+        SC_LDG r1, r5, 0
+        SC_ADDI r7, r6, 1
+        """);
+    assertEquals(8, independent.cycles());
+  }
+
+  /**
+   * A global load of 640 bytes into the input memory ends at 19 (see the port test); a vector
+   * add of 32 elements that reads them waits until then and takes ceil(32 / 32) + 2 = 3
+   * cycles: 22. One that reads other bytes issues at 5 and ends at 8, under the load.
+   */
+  @Test
+  void aReaderOfAPendingRangeWaits() throws SimulationException {
+    String load = "# core 0\n" + GLOBAL_COPY + "G_LI r4, 32\n";
+    assertEquals(22, time(load + "VEC_ADD_1 r3, r3, r3, r4\n").cycles());
+    TimingReport apart = time(load + "G_LI r6, 1048576\nVEC_ADD_1 r6, r6, r6, r4\n");
+    assertEquals(19, apart.cycles());
+    assertEquals(3, apart.busyCyclesByUnit().get("vector"));
+  }
+
+  /** A RECV that no SEND matches: a deadlock naming the core, its PC and what it waits for. */
+  @Test
+  void aReceiveWithoutItsSendIsADeadlock() {
+    String asm = """
+        # core 0
+        G_LI r1, 1
+        G_LI r2, 16
+        G_LI r3, 5
+        G_LI r10, 786432
+        RECV r1, r10, r10, r2, r3
+        # core 1
+        G_LI r1, 1
+        """;
+    SimulationException e = assertThrows(SimulationException.class, () -> time(asm));
+    assertTrue(e.isDeadlock());
+    assertEquals(0, e.core());
+    assertEquals(4, e.pc());
+    assertEquals("deadlock: core 0, pc 4 'RECV r1, r10, r10, r2, r3' waits for core 1 to send"
+        + " 16 bytes with id 5 (core 1 has ended)", e.getMessage());
+  }
+
+  /**
+   * Core 1 arrives at the barrier at 2, core 0 once its 640-byte global load ends at 19; both
+   * leave at 19 + BARRIER_LATENCY = 21, and core 1's next instruction ends at 22.
+   */
+  @Test
+  void aBarrierWaitsForTheLastArrival() throws SimulationException {
+    TimingReport r = time("# core 0\n" + GLOBAL_COPY + "G_LI r7, 2\nBARRIER r7, r0\n"
+        + "# core 1\nG_LI r7, 2\nBARRIER r7, r0\nG_LI r8, 1\n");
+    assertEquals(21, r.coreCycles()[0]);
+    assertEquals(22, r.coreCycles()[1]);
+  }
+
+  @Test
+  void theInstructionGuardStopsARunawayLoop() {
+    SimulationException e = assertThrows(SimulationException.class,
+        () -> new TimingSimulator(CIMFLOW, parse("# core 0\nJMP 0\n")).run(100));
+    assertEquals("the run exceeds 100 instructions over all cores", e.reason());
+  }
+}
