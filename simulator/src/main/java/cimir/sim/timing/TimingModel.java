@@ -26,7 +26,9 @@ import cimir.dialect.hw.HardwareModel;
  *   VEC_OP of n elements                  ceil(n / lanes) + L_vec
  *   SEND/RECV of n bytes over h hops      start = max(issue(SEND), issue(RECV)) delayed by
  *                                         the route's links;  end = start + h cph + F - 1,
- *                                         F = max(1, ceil(n / flitBytes))
+ *                                         F = max(1, ceil(n / flitBytes)); a SEND or RECV
+ *                                         holds its core's issue until the rendezvous, then
+ *                                         its bytes stay pending until end
  *   BARRIER                               release = max(arrivals) + L_barrier, arrival =
  *                                         max(next, end of every earlier instruction)
  *

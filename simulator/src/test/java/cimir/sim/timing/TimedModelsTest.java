@@ -1,0 +1,97 @@
+package cimir.sim.timing;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cimir.dialect.func.FuncOp;
+import cimir.dialect.graph.GraphDialect;
+import cimir.dialect.hw.HardwareModel;
+import cimir.dialect.hw.HwArch;
+import cimir.dialect.hw.HwPresets;
+import cimir.dialect.isa.IsaDialect;
+import cimir.dialect.isa.IsaProgram;
+import cimir.dialect.meta.MetaDialect;
+import cimir.dialect.op.OpDialect;
+import cimir.ir.Context;
+import cimir.ir.Operation;
+import cimir.lowering.LoweringPasses;
+import cimir.lowering.onnx.OnnxImporter;
+import cimir.lowering.onnx.OnnxReader;
+import cimir.pass.PassManager;
+import cimir.pass.PassRegistry;
+import cimir.pass.Pipeline;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Models compiled by a named pipeline time to the end: some cycles, some energy, every unit's
+ * busy time within the latency, and wider flits never slower.
+ */
+class TimedModelsTest {
+  private static final Path MODELS = Path.of("..", "models");
+
+  @ParameterizedTest
+  @CsvSource({"tiny_cnn_weights, cimflow, cimflow", "tiny_cnn_bn_dw, cimflow, cimflow",
+      "tiny_transformer, cimflow, cimflow", "tiny_cnn_weights, dynaplasia, cmswitch",
+      "resnet18, cimflow, cimflow"})
+  void compiledModelsTimeToTheEnd(String model, String arch, String pipeline)
+      throws Exception {
+    HardwareModel hw = HwPresets.byName(arch).orElseThrow();
+    IsaProgram program = compile(model, arch, pipeline);
+    long wall = System.nanoTime();
+    TimingReport r = new TimingSimulator(hw, program).run(2_000_000_000L);
+    double wallSeconds = (System.nanoTime() - wall) * 1e-9;
+    System.out.printf("timed %s on %s by %s: %s; %.2f s of wall time%n", model, arch, pipeline,
+        r.summary(), wallSeconds);
+    System.out.println("  energy by unit (pJ): " + r.energyByUnit());
+    System.out.println("  busy cycles by unit: " + r.busyCyclesByUnit());
+    assertTrue(r.cycles() > 0);
+    assertTrue(r.energyPj() > 0);
+    assertTrue(r.energyByUnit().get("cim") > 0, "the model multiplies on the macros");
+    assertTrue(r.instructions() > 0);
+    long busiestCore = 0;
+    for (long c : r.coreCycles()) {
+      busiestCore = Math.max(busiestCore, c);
+    }
+    assertTrue(busiestCore == r.cycles());
+    assertTrue(r.busyCyclesByUnit().get("global-port") <= r.cycles());
+
+    HardwareModel wide = new HardwareModel(hw.name(), hw.cores(), hw.meshRows(),
+        hw.meshCols(), hw.core(), hw.global(),
+        new HardwareModel.Noc(2 * hw.noc().flitBytes(), hw.noc().cyclesPerHop()),
+        hw.clockMhz(), hw.energy());
+    TimingReport w = new TimingSimulator(wide, program).run(2_000_000_000L);
+    assertTrue(w.cycles() <= r.cycles(), w.cycles() + " cycles with wider flits, "
+        + r.cycles() + " without");
+  }
+
+  private static PassRegistry registry() {
+    PassRegistry registry = new PassRegistry();
+    LoweringPasses.registerPasses(registry);
+    return registry;
+  }
+
+  /** The `isa.program` of `model` compiled for `arch` by the named pipeline. */
+  static IsaProgram compile(String model, String arch, String pipeline) throws Exception {
+    Context ctx = GraphDialect.newContext();
+    ctx.register(new OpDialect());
+    ctx.register(new MetaDialect());
+    ctx.register(new IsaDialect());
+    Operation module = OnnxImporter.importModel(ctx,
+        OnnxReader.read(Files.readAllBytes(MODELS.resolve(model + ".onnx"))), Map.of());
+    module.setAttr(HwArch.ATTR_NAME, HwArch.attr(arch, null));
+    PassManager pm = new PassManager(ctx, Pipeline.parse(registry().pipeline(pipeline),
+        registry(), ctx.diagnostics()));
+    assertTrue(pm.run(module, PassManager.Instrumentation.DEFAULT),
+        () -> ctx.diagnostics().diagnostics().stream().map(ctx.diagnostics()::format)
+            .toList().toString());
+    for (Operation op : FuncOp.definitions(module).get(0).body()) {
+      if (op.name().equals("isa.program")) {
+        return IsaProgram.fromOp(op);
+      }
+    }
+    throw new AssertionError(model + " compiled to no isa.program");
+  }
+}
