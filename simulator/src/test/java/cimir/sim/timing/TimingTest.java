@@ -74,6 +74,46 @@ class TimingTest {
     assertEquals(5, r.instructions());
   }
 
+  /**
+   * After the MVM of the test above (ends at 15), CIM_OUT waits for the CIM unit and writes 16
+   * groups x 16 outputs x 4 bytes = 1024 bytes at 128 per cycle: 8 cycles, from 15 to 23.
+   */
+  @Test
+  void cimOutWaitsForTheMvmAndWritesAtTheLocalBandwidth() throws SimulationException {
+    TimingReport r = time("""
+        # core 0
+        S_LI s4, 16
+        S_LI s6, 32
+        G_LI r1, 786432
+        G_LI r2, 32
+        CIM_MVM r1, r2, r0, r0, GRP
+        G_LI r3, 16
+        G_LI r4, 1048576
+        CIM_OUT r3, r0, r4
+        """);
+    assertEquals(23, r.cycles());
+    assertEquals(11 + 8, r.busyCyclesByUnit().get("cim"));
+  }
+
+  /**
+   * A loop of 10 iterations of an add and a branch back: the branch reads the add's result a
+   * cycle later, when it is ready, and resolves at decode, so every iteration takes 2 cycles:
+   * 2 + 20 = 22.
+   */
+  @Test
+  void aLoopTakesOneCyclePerInstruction() throws SimulationException {
+    TimingReport r = time("""
+        # core 0
+        G_LI r1, 0
+        G_LI r2, 10
+        SC_ADDI r1, r1, 1
+        BLT r1, r2, -1
+        """);
+    assertEquals(22, r.cycles());
+    assertEquals(22, r.instructions());
+    assertEquals(12, r.busyCyclesByUnit().get("scalar"));
+  }
+
   /** 1000 bytes at 128 bytes per cycle: ceil(1000 / 128) = 8 cycles from cycle 3, ending at 11. */
   @Test
   void aLocalCopyRunsAtTheLocalBandwidth() throws SimulationException {
