@@ -1,9 +1,9 @@
 package cimir.sim.timing;
 
 /**
- * The P x Q mesh with XY routing and per-link contention: each directed link is free from some
- * cycle on, and a transfer reserves every link of its route for its flits, pipelined over the
- * hops (TimingModel).
+ * The P x Q mesh with XY routing and per-link contention: a transfer books every directed link
+ * of its route for its flits, pipelined over the hops (TimingModel), in the earliest cycles
+ * all of them are free.
  */
 final class Mesh {
   private static final int EAST = 0;
@@ -13,13 +13,16 @@ final class Mesh {
 
   private final int cols;
   private final int cyclesPerHop;
-  /** The first free cycle of the link leaving node `n` in direction `d`, at `4 n + d`. */
-  private final long[] linkFree;
+  /** The bookings of the link leaving node `n` in direction `d`, at `4 n + d`. */
+  private final Timeline[] links;
 
   Mesh(int rows, int cols, int cyclesPerHop) {
     this.cols = cols;
     this.cyclesPerHop = cyclesPerHop;
-    this.linkFree = new long[4 * rows * cols];
+    this.links = new Timeline[4 * rows * cols];
+    for (int i = 0; i < links.length; i++) {
+      links[i] = new Timeline();
+    }
   }
 
   int hops(int from, int to) {
@@ -27,22 +30,33 @@ final class Mesh {
   }
 
   /**
-   * Reserves the route from `from` to `to` for `flits` flits whose head leaves no earlier than
-   * `earliest`; the cycle the head leaves.
+   * Books the route from `from` to `to` for `flits` flits whose head leaves no earlier than
+   * `earliest`: the k-th link for `[start + k cph, start + k cph + flits)`, `start` the first
+   * cycle at which every link is free then. `floor`: no later transfer is ready before it.
+   * Returns `start`.
    */
-  long reserve(int from, int to, long earliest, long flits) {
+  long reserve(int from, int to, long earliest, long flits, long floor) {
     int[] route = route(from, to);
     long start = earliest;
-    for (int k = 0; k < route.length; k++) {
-      start = Math.max(start, linkFree[route[k]] - (long) k * cyclesPerHop);
+    boolean moved = true;
+    while (moved) {
+      moved = false;
+      for (int k = 0; k < route.length; k++) {
+        long at = start + (long) k * cyclesPerHop;
+        long fit = links[route[k]].earliestFit(at, flits);
+        if (fit > at) {
+          start = fit - (long) k * cyclesPerHop;
+          moved = true;
+        }
+      }
     }
     for (int k = 0; k < route.length; k++) {
-      linkFree[route[k]] = start + (long) k * cyclesPerHop + flits;
+      links[route[k]].book(start + (long) k * cyclesPerHop, flits, floor);
     }
     return start;
   }
 
-  /** The links of the XY route, as indexes into `linkFree`: along the row first. */
+  /** The links of the XY route, as indexes into `links`: along the row first. */
   private int[] route(int from, int to) {
     int[] links = new int[hops(from, to)];
     int k = 0;

@@ -18,7 +18,7 @@ import cimir.dialect.hw.HardwareModel;
  *   scalar, SC_LD, SC_ST, CIM_CFG         1
  *   MEM_CPY local -> local of n bytes     ceil(n / B_local)
  *   global access of n bytes (MEM_CPY to or from global, SC_LDG, SC_STG), on the one chip-wide
- *   port:  s = max(issue, free(port));  free(port) := s + ceil(n / B_global);
+ *   port:  s = the first cycle from issue on with ceil(n / B_global) free cycles of the port;
  *          end = s + ceil(n / B_global) + L_global
  *   CIM_MVM                               inputBits + S_cim - 1   (groups in parallel)
  *   CIM_OUT of n outputs on g groups      ceil(4 n g / B_local)
@@ -34,7 +34,11 @@ import cimir.dialect.hw.HardwareModel;
  *
  * NoC: core c sits at (row c / Q, column c mod Q); XY routing (columns first); the k-th link
  * of a route (k = 0..h-1) carries the transfer's F flits during [start + k cph, start + k cph
- * + F), one flit per link per cycle, so start = max(rendezvous, free(link_k) - k cph).
+ * + F), one flit per link per cycle: start is the first cycle from the rendezvous on at which
+ * every link of the route is free for those cycles.
+ *
+ * The port and the links are booked in intervals, so a request may take a gap before an
+ * interval booked earlier by a stalled instruction for a later time (Timeline).
  *
  * Energy (pJ): MVM  rows T columns g macPj;  local bytes read or written  localPjPerByte;
  *   global bytes  globalPjPerByte;  flit hops  nocPjPerFlitHop;  vector elements  vectorPjPerOp;

@@ -51,7 +51,9 @@ public final class TimingSimulator {
       Comparator.comparingLong((TimingCore c) -> c.time).thenComparingInt(c -> c.id);
 
   private final PriorityQueue<TimingCore> queue = new PriorityQueue<>(ORDER);
-  private long globalPortFree;
+  private final Timeline globalPort = new Timeline();
+  /** The issue cycle of the core being run: no later request of a resource is ready before. */
+  private long now;
   private long limit;
   private long total;
   // The ledger: energies in pJ, busy cycles, traffic.
@@ -96,6 +98,7 @@ public final class TimingSimulator {
     while (!queue.isEmpty()) {
       TimingCore c = queue.poll();
       TimingCore next = queue.peek();
+      now = c.time;
       while (c.runnable() && (next == null || ORDER.compare(c, next) < 0)) {
         step(c);
       }
@@ -266,9 +269,9 @@ public final class TimingSimulator {
 
   /** A global access of `bytes` bytes ready at `issue` through the port; its end. */
   private long global(long issue, long bytes) {
-    long start = Math.max(issue, globalPortFree);
     long hold = TimingModel.globalPortCycles(hw, bytes);
-    globalPortFree = start + hold;
+    long start = globalPort.earliestFit(issue, hold);
+    globalPort.book(start, hold, now);
     globalPortBusy += hold;
     return start + hold + TimingModel.GLOBAL_LATENCY;
   }
@@ -398,7 +401,7 @@ public final class TimingSimulator {
     int hops = mesh.hops(sender.id, receiver.id);
     long flits = TimingModel.flits(hw, bytes);
     long rendezvous = Math.max(s.ready(), r.ready());
-    long start = mesh.reserve(sender.id, receiver.id, rendezvous, flits);
+    long start = mesh.reserve(sender.id, receiver.id, rendezvous, flits, now);
     long end = start + TimingModel.transferCycles(hw, bytes, hops);
     nocFlits += flits;
     nocFlitHops += flits * hops;

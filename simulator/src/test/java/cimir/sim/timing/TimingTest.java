@@ -156,6 +156,29 @@ class TimingTest {
     assertEquals(20, two.busyCyclesByUnit().get("global-port"));
   }
 
+  /**
+   * Core 0 loads 640 bytes (port 3..12, ends at 19) and then stores them, which waits for the
+   * load: the store books the port for 19..28 and ends at 35. Core 1's 320-byte load, ready at
+   * 5 and simulated after that booking, takes the gap 13..17 and ends at 24.
+   */
+  @Test
+  void aLaterRequestTakesAGapInThePort() throws SimulationException {
+    TimingReport r = time("# core 0\n" + GLOBAL_COPY + """
+        G_LI r5, 1318016
+        MEM_CPY r3, r2, r5, 0
+        # core 1
+        G_LI r7, 0
+        G_LI r7, 0
+        G_LI r1, 1316992
+        G_LI r2, 320
+        G_LI r3, 787456
+        MEM_CPY r1, r2, r3, 0
+        """);
+    assertEquals(35, r.coreCycles()[0]);
+    assertEquals(24, r.coreCycles()[1]);
+    assertEquals(25, r.busyCyclesByUnit().get("global-port"));
+  }
+
   /** `bytes` bytes from core `from` to core `to`, both ends issuing at cycle 3 (+ `delay`). */
   private static String transfer(int from, int to, int bytes, int delay) {
     return "# core " + from + "\nG_LI r1, " + to + "\nG_LI r2, " + bytes
