@@ -18,6 +18,7 @@ import cimir.dialect.isa.IsaInst;
 import cimir.dialect.isa.IsaProgram;
 import cimir.sim.Fault;
 import cimir.sim.SimulationException;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -52,6 +53,9 @@ public final class TimingSimulator {
 
   private final PriorityQueue<TimingCore> queue = new PriorityQueue<>(ORDER);
   private final Timeline globalPort = new Timeline();
+  /** Where the run's events go, or null. */
+  private ChromeTrace trace;
+  private Writer traceOut;
   /** The issue cycle of the core being run: no later request of a resource is ready before. */
   private long now;
   private long limit;
@@ -84,15 +88,30 @@ public final class TimingSimulator {
   }
 
   /**
+   * Writes the next run's instructions to `out` as Chrome trace events (a process per core, a
+   * thread per unit), which Perfetto opens; the writer stays open.
+   */
+  public TimingSimulator traceTo(Writer out) {
+    this.traceOut = out;
+    return this;
+  }
+
+  /**
    * Times every core to its end; throws on a fault or deadlock. `maxInstructions`: a guard
    * over all cores.
    */
   public TimingReport run(long maxInstructions) throws SimulationException {
     checkFields();
     limit = maxInstructions;
+    if (traceOut != null) {
+      trace = new ChromeTrace(traceOut, hw.nsPerCycle());
+    }
     for (TimingCore c : cores) {
       if (c.runnable()) {
         queue.add(c);
+        if (trace != null) {
+          trace.core(c.id);
+        }
       }
     }
     while (!queue.isEmpty()) {
@@ -112,6 +131,9 @@ public final class TimingSimulator {
         blocked.add(new SimulationException.Blocked(c.id, c.pc, c.code[c.pc].source(),
             waitsFor(c.wait)));
       }
+    }
+    if (trace != null) {
+      trace.finish();
     }
     if (!blocked.isEmpty()) {
       throw SimulationException.deadlock(blocked);
@@ -253,6 +275,9 @@ public final class TimingSimulator {
     c.retire(op, issue, end);
     if (op.unit() != null) {
       busy[op.unit().ordinal()] += end - issue;
+      if (trace != null) {
+        trace.event(c.id, op.unit(), op.kind().name(), issue, end);
+      }
     }
     complete(c, next);
   }
@@ -411,6 +436,9 @@ public final class TimingSimulator {
       c.wait = null;
       c.retire(c.code[c.pc], rendezvous, end);
       busy[Unit.TRANSFER.ordinal()] += end - rendezvous;
+      if (trace != null) {
+        trace.event(c.id, Unit.TRANSFER, c.code[c.pc].kind().name(), rendezvous, end);
+      }
       complete(c, c.pc + 1);
     }
     wake(waiting);
@@ -446,6 +474,10 @@ public final class TimingSimulator {
     }
     release += TimingModel.BARRIER_LATENCY;
     for (TimingCore a : arrivals.cores()) {
+      if (trace != null) {
+        trace.event(a.id, Unit.TRANSFER, "BARRIER", ((TimingCore.BarrierWait) a.wait).ready(),
+            release);
+      }
       a.wait = null;
       a.clearRanges();
       a.retire(a.code[a.pc], release - 1, release);

@@ -13,6 +13,9 @@ import cimir.dialect.isa.IsaProgram;
 import cimir.ir.Operation;
 import cimir.isa.IsaAsmParser;
 import cimir.sim.SimulationException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.StringWriter;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -112,6 +115,28 @@ class TimingTest {
     assertEquals(22, r.cycles());
     assertEquals(22, r.instructions());
     assertEquals(12, r.busyCyclesByUnit().get("scalar"));
+  }
+
+  /**
+   * The trace of the MVM program: valid JSON, a process per core with its four unit threads,
+   * the MVM on the CIM unit (thread 1) from cycle 4 for 11 cycles, 8 ns and 22 ns at 2 ns per
+   * cycle, and one event per instruction.
+   */
+  @Test
+  void aTraceHoldsAnEventPerInstruction() throws Exception {
+    StringWriter out = new StringWriter();
+    new TimingSimulator(CIMFLOW, parse("""
+        # core 0
+        S_LI s4, 16
+        S_LI s6, 32
+        G_LI r1, 786432
+        G_LI r2, 32
+        CIM_MVM r1, r2, r0, r0, GRP
+        """)).traceTo(out).run(GUARD);
+    JsonNode events = new ObjectMapper().readTree(out.toString()).get("traceEvents");
+    assertEquals(1 + 4 + 5, events.size());
+    assertTrue(out.toString().contains("{\"name\":\"CIM_MVM\",\"ph\":\"X\",\"pid\":0,"
+        + "\"tid\":1,\"ts\":0.008000,\"dur\":0.022000}"), out.toString());
   }
 
   /** 1000 bytes at 128 bytes per cycle: ceil(1000 / 128) = 8 cycles from cycle 3, ending at 11. */
