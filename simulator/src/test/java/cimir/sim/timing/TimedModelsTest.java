@@ -1,5 +1,6 @@
 package cimir.sim.timing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cimir.dialect.func.FuncOp;
@@ -19,15 +20,26 @@ import cimir.lowering.onnx.OnnxReader;
 import cimir.pass.PassManager;
 import cimir.pass.PassRegistry;
 import cimir.pass.Pipeline;
+import cimir.interp.ModelInputs;
+import cimir.interp.Tensor;
+import cimir.ir.Attribute;
+import cimir.ir.BlockArgument;
+import cimir.ir.Value;
+import cimir.sim.FunctionalSimulator;
+import cimir.sim.MemoryImage;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Models compiled by a named pipeline time to the end: some cycles, some energy, every unit's
- * busy time within the latency, and wider flits never slower.
+ * Models compiled by a named pipeline time to the end: some cycles, some energy, the global
+ * port's busy time within the latency, as many instructions as the functional simulator runs,
+ * and wider flits never slower.
  */
 class TimedModelsTest {
   private static final Path MODELS = Path.of("..", "models");
@@ -39,7 +51,8 @@ class TimedModelsTest {
   void compiledModelsTimeToTheEnd(String model, String arch, String pipeline)
       throws Exception {
     HardwareModel hw = HwPresets.byName(arch).orElseThrow();
-    IsaProgram program = compile(model, arch, pipeline);
+    Operation compiled = compile(model, arch, pipeline);
+    IsaProgram program = IsaProgram.fromOp(compiled);
     long wall = System.nanoTime();
     TimingReport r = new TimingSimulator(hw, program).run(2_000_000_000L);
     double wallSeconds = (System.nanoTime() - wall) * 1e-9;
@@ -57,6 +70,12 @@ class TimedModelsTest {
     }
     assertTrue(busiestCore == r.cycles());
     assertTrue(r.busyCyclesByUnit().get("global-port") <= r.cycles());
+    if (!model.equals("resnet18")) {
+      // The functional simulator, on the model's data, runs the same instructions.
+      long[] executed = new FunctionalSimulator(hw, program, image(compiled, model))
+          .run(2_000_000_000L).executed();
+      assertEquals(Arrays.stream(executed).sum(), r.instructions());
+    }
 
     HardwareModel wide = new HardwareModel(hw.name(), hw.cores(), hw.meshRows(),
         hw.meshCols(), hw.core(), hw.global(),
@@ -73,8 +92,24 @@ class TimedModelsTest {
     return registry;
   }
 
-  /** The `isa.program` of `model` compiled for `arch` by the named pipeline. */
-  static IsaProgram compile(String model, String arch, String pipeline) throws Exception {
+  /** The global memory image of `program` on the inputs and weights of ModelInputs. */
+  private static byte[] image(Operation program, String model) {
+    Operation func = program.parentOp();
+    List<Tensor> args = ModelInputs.arguments(func, 1);
+    List<Tensor> operands = new ArrayList<>();
+    for (Value v : program.operands()) {
+      if (v instanceof BlockArgument a) {
+        operands.add(args.get(a.index()));
+      } else {
+        operands.add(Tensor.fromAttr((Attribute.DenseElementsAttr) v.definingOp()
+            .attr("value")));
+      }
+    }
+    return MemoryImage.build(program, operands);
+  }
+
+  /** The `isa.program` op of `model` compiled for `arch` by the named pipeline. */
+  static Operation compile(String model, String arch, String pipeline) throws Exception {
     Context ctx = GraphDialect.newContext();
     ctx.register(new OpDialect());
     ctx.register(new MetaDialect());
@@ -89,7 +124,7 @@ class TimedModelsTest {
             .toList().toString());
     for (Operation op : FuncOp.definitions(module).get(0).body()) {
       if (op.name().equals("isa.program")) {
-        return IsaProgram.fromOp(op);
+        return op;
       }
     }
     throw new AssertionError(model + " compiled to no isa.program");

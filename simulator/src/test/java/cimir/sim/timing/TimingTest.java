@@ -367,6 +367,29 @@ class TimingTest {
         + " 16 bytes with id 5 (core 1 has ended)", e.getMessage());
   }
 
+  /** A SEND and a RECV that disagree on the size fault, as in the functional simulator. */
+  @Test
+  void aSendAndItsReceiveMustAgree() {
+    String asm = """
+        # core 0
+        G_LI r1, 1
+        G_LI r2, 8
+        G_LI r10, 786432
+        SEND r10, r1, r10, r2, r0
+        # core 1
+        G_LI r2, 4
+        G_LI r10, 786432
+        RECV r0, r10, r10, r2, r0
+        """;
+    SimulationException e = assertThrows(SimulationException.class, () -> time(asm));
+    // The RECV issues at 2, the SEND at 3: the fault is the later one's.
+    assertEquals(0, e.core());
+    assertEquals(3, e.pc());
+    assertEquals("core 0, pc 3 'SEND r10, r1, r10, r2, r0': core 0, pc 3 'SEND r10, r1, r10, r2,"
+        + " r0' sends 8 bytes to address 786432, but core 1, pc 2 'RECV r0, r10, r10, r2, r0'"
+        + " receives 4 bytes at address 786432", e.getMessage());
+  }
+
   /**
    * Core 1 arrives at the barrier at 2, core 0 once its 640-byte global load ends at 19; both
    * leave at 19 + BARRIER_LATENCY = 21, and core 1's next instruction ends at 22.
