@@ -21,7 +21,7 @@ final class Timeline {
     if (before != null && before.getValue() > start) {
       start = before.getValue();
     }
-    for (Map.Entry<Long, Long> e : booked.tailMap(start, false).entrySet()) {
+    for (Map.Entry<Long, Long> e : booked.tailMap(start, true).entrySet()) {
       if (e.getKey() >= start + length) {
         break;
       }

@@ -47,7 +47,8 @@ class TimedModelsTest {
   @ParameterizedTest
   @CsvSource({"tiny_cnn_weights, cimflow, cimflow", "tiny_cnn_bn_dw, cimflow, cimflow",
       "tiny_transformer, cimflow, cimflow", "tiny_cnn_weights, dynaplasia, cmswitch",
-      "resnet18, cimflow, cimflow"})
+      "resnet18, cimflow, cimflow", "resnet18, dynaplasia, cmswitch",
+      "llama7b_block_decode, cimflow, cimflow"})
   void compiledModelsTimeToTheEnd(String model, String arch, String pipeline)
       throws Exception {
     HardwareModel hw = HwPresets.byName(arch).orElseThrow();
@@ -70,7 +71,7 @@ class TimedModelsTest {
     }
     assertTrue(busiestCore == r.cycles());
     assertTrue(r.busyCyclesByUnit().get("global-port") <= r.cycles());
-    if (!model.equals("resnet18")) {
+    if (model.startsWith("tiny")) {
       // The functional simulator, on the model's data, runs the same instructions.
       long[] executed = new FunctionalSimulator(hw, program, image(compiled, model))
           .run(2_000_000_000L).executed();
