@@ -35,8 +35,10 @@ import java.util.PriorityQueue;
  *
  * <p>Cores advance in order of their next issue cycle: the core with the earliest one runs
  * until it passes the next core's or blocks at a SEND, RECV or BARRIER, whose partners wake it.
- * Shared resources (the global port, the links) are granted in that order. Faults, the
- * instruction guard and deadlocks are reported as the functional simulator reports them.
+ * The shared resources (the global port, the links) are booked in intervals ({@link Timeline}),
+ * so the order in which requests are simulated does not hand a stalled request's late slot to
+ * the requests after it. Faults, the instruction guard and deadlocks are reported as the
+ * functional simulator reports them.
  */
 public final class TimingSimulator {
   /** The cores at an open barrier, and how many it waits for. */
