@@ -18,6 +18,8 @@ import cimir.parse.IrParser;
 import cimir.sim.FunctionalSimulator;
 import cimir.sim.MemoryImage;
 import cimir.sim.SimulationException;
+import cimir.sim.timing.TimingReport;
+import cimir.sim.timing.TimingSimulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -34,21 +36,34 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The cim-sim driver: runs a compiled program (a function whose work is an `isa.program`, as
- * the named pipelines make it) on the simulated chip. With `--functional` the memories hold real
- * bytes: the inputs and weights are placed as the program's memory image says, every core
+ * the named pipelines make it) on the simulated chip. By default it times the program
+ * (`cimir.sim.timing`: latency, energy, per unit; `--report`, `--trace`); a bare
+ * `isa.program` (one imported from CIMFlow's JSON) will do. With `--functional` the memories
+ * hold real bytes: the inputs and weights are placed as the program's memory image says, every core
  * executes, and the function's results are read back and printed as JSON, in cim-interp's
  * format; `--expect` compares them with a reference, bit for bit.
  */
 @Command(name = "cim-sim", mixinStandardHelpOptions = true, versionProvider = Version.class,
     sortOptions = false, usageHelpAutoWidth = true,
-    description = "Simulates a compiled isa program; --functional computes its real outputs.")
+    description = "Simulates a compiled isa program: its latency and energy, or with"
+        + " --functional its real outputs.")
 public final class CimSim extends ToolCommand {
   @Parameters(index = "0", arity = "0..1", defaultValue = "-", paramLabel = "INPUT",
       description = "a module with the compiled function, or - for standard input (default)")
   String input;
 
-  @Option(names = "--functional", description = "run on real data and print the results")
+  @Option(names = "--functional", description = "run on real data and print the results"
+      + " (default: time the program and print latency and energy)")
   boolean functional;
+
+  @Option(names = "--report", paramLabel = "FILE",
+      description = "timing: write every figure as JSON (per unit, per core)")
+  Path report;
+
+  @Option(names = "--trace", paramLabel = "FILE",
+      description = "timing: write Chrome trace events (a process per core, a thread per unit)"
+          + " that Perfetto opens")
+  Path trace;
 
   @Option(names = "--function", paramLabel = "NAME", defaultValue = "main",
       description = "the function to run (default: main)")
@@ -90,11 +105,6 @@ public final class CimSim extends ToolCommand {
     if (!arch.check("cim-sim", stderr)) {
       return 1;
     }
-    if (!functional) {
-      stderr.println("cim-sim: error: the timing model is not built yet; --functional runs"
-          + " the program on real data");
-      return 1;
-    }
     Context ctx = Registrations.newContext();
     String text = SourceText.read(input, stdin, ctx.diagnostics());
     if (text == null) {
@@ -123,6 +133,15 @@ public final class CimSim extends ToolCommand {
         }
       }
     }
+    if (program == null && !functional) { // timing needs no data: a bare program will do
+      List<Operation> found = new ArrayList<>();
+      module.walk(op -> {
+        if (op.name().equals("isa.program")) {
+          found.add(op);
+        }
+      });
+      program = found.size() == 1 ? found.get(0) : null;
+    }
     if (program == null) {
       ctx.diagnostics().error(new Location.Name(file, null), "no function '@" + function
           + "' whose work is an 'isa.program' (compile it with a named pipeline first)");
@@ -136,6 +155,9 @@ public final class CimSim extends ToolCommand {
     } catch (HwException e) {
       stderr.println(file + ": error: cannot resolve the hardware: " + e.detail());
       return 1;
+    }
+    if (!functional) {
+      return time(hw, program, file, ctx);
     }
     List<Tensor> args;
     try {
@@ -194,6 +216,92 @@ public final class CimSim extends ToolCommand {
       out.write(json);
       return true;
     }) ? 0 : 1;
+  }
+
+  /** Times the program: a summary on stdout, `--report` and `--trace` files on request. */
+  private int time(HardwareModel hw, Operation program, String file, Context ctx)
+      throws IOException {
+    TimingSimulator sim = new TimingSimulator(hw, IsaProgram.fromOp(program));
+    java.io.StringWriter events = trace != null ? new java.io.StringWriter() : null;
+    if (events != null) {
+      sim.traceTo(events);
+    }
+    TimingReport r;
+    try {
+      r = sim.run(maxInstructions);
+    } catch (SimulationException e) {
+      Operation at = instructionOp(program, e.core(), e.pc());
+      if (at != null) {
+        ctx.diagnostics().error(at.location(), e.getMessage());
+        ctx.diagnostics().flush(stderr);
+      } else {
+        stderr.println(file + ": error: " + e.getMessage());
+      }
+      return 1;
+    }
+    if (events != null && !Tools.writeOutput(trace.toString(), stdout, stderr, "cim-sim",
+        out -> {
+          out.write(events.toString());
+          return true;
+        })) {
+      return 1;
+    }
+    if (report != null && !Tools.writeOutput(report.toString(), stdout, stderr, "cim-sim",
+        out -> {
+          out.write(reportJson(hw, r));
+          return true;
+        })) {
+      return 1;
+    }
+    StringBuilder text = new StringBuilder();
+    text.append(String.format("latency: %d cycles, %.3f us at %.0f MHz%n", r.cycles(),
+        r.seconds() * 1e6, hw.clockMhz()));
+    text.append(String.format("energy: %.3f uJ, average power %.3f W%n", r.energyPj() * 1e-6,
+        r.averagePowerW()));
+    text.append("instructions: ").append(r.instructions()).append(", NoC: ")
+        .append(r.nocFlits()).append(" flits, ").append(r.nocFlitHops()).append(" flit-hops\n");
+    text.append("energy by unit (uJ):");
+    for (var e : new java.util.TreeMap<>(r.energyByUnit()).entrySet()) {
+      text.append(String.format(" %s %.3f", e.getKey(), e.getValue() * 1e-6));
+    }
+    text.append("\nbusy cycles by unit, summed over cores:");
+    for (var e : new java.util.TreeMap<>(r.busyCyclesByUnit()).entrySet()) {
+      text.append(' ').append(e.getKey()).append(' ').append(e.getValue());
+    }
+    text.append('\n');
+    String out = text.toString();
+    return Tools.writeOutput(output, stdout, stderr, "cim-sim", o -> {
+      o.write(out);
+      return true;
+    }) ? 0 : 1;
+  }
+
+  /** Every figure of a timing run, as JSON. */
+  private static String reportJson(HardwareModel hw, TimingReport r) {
+    StringBuilder sb = new StringBuilder("{\n");
+    sb.append("  \"chip\": \"").append(hw.name()).append("\",\n");
+    sb.append("  \"cycles\": ").append(r.cycles()).append(",\n");
+    sb.append("  \"seconds\": ").append(r.seconds()).append(",\n");
+    sb.append("  \"energy_pj\": ").append(r.energyPj()).append(",\n");
+    sb.append("  \"average_power_w\": ").append(r.averagePowerW()).append(",\n");
+    sb.append("  \"instructions\": ").append(r.instructions()).append(",\n");
+    sb.append("  \"noc_flits\": ").append(r.nocFlits()).append(",\n");
+    sb.append("  \"noc_flit_hops\": ").append(r.nocFlitHops()).append(",\n");
+    sb.append("  \"energy_pj_by_unit\": {");
+    List<String> items = new ArrayList<>();
+    for (var e : new java.util.TreeMap<>(r.energyByUnit()).entrySet()) {
+      items.add("\"" + e.getKey() + "\": " + e.getValue());
+    }
+    sb.append(String.join(", ", items)).append("},\n");
+    sb.append("  \"busy_cycles_by_unit\": {");
+    items.clear();
+    for (var e : new java.util.TreeMap<>(r.busyCyclesByUnit()).entrySet()) {
+      items.add("\"" + e.getKey() + "\": " + e.getValue());
+    }
+    sb.append(String.join(", ", items)).append("},\n");
+    sb.append("  \"core_cycles\": ").append(java.util.Arrays.toString(r.coreCycles()))
+        .append("\n}\n");
+    return sb.toString();
   }
 
   /** The op of instruction `pc` of core `core` in the program, for its source location. */
