@@ -196,13 +196,7 @@ public final class CimSim extends ToolCommand {
             + plural(run.barriers(), "barrier"));
       }
     } catch (SimulationException e) {
-      Operation at = instructionOp(program, e.core(), e.pc());
-      if (at != null) {
-        ctx.diagnostics().error(at.location(), e.getMessage());
-        ctx.diagnostics().flush(stderr);
-      } else {
-        stderr.println(file + ": error: " + e.getMessage());
-      }
+      report(e, program, file, ctx);
       return 1;
     } catch (IllegalArgumentException e) {
       stderr.println(file + ": error: the program's memory image: " + e.getMessage());
@@ -230,13 +224,7 @@ public final class CimSim extends ToolCommand {
     try {
       r = sim.run(maxInstructions);
     } catch (SimulationException e) {
-      Operation at = instructionOp(program, e.core(), e.pc());
-      if (at != null) {
-        ctx.diagnostics().error(at.location(), e.getMessage());
-        ctx.diagnostics().flush(stderr);
-      } else {
-        stderr.println(file + ": error: " + e.getMessage());
-      }
+      report(e, program, file, ctx);
       return 1;
     }
     if (events != null && !Tools.writeOutput(trace.toString(), stdout, stderr, "cim-sim",
@@ -302,6 +290,17 @@ public final class CimSim extends ToolCommand {
     sb.append("  \"core_cycles\": ").append(java.util.Arrays.toString(r.coreCycles()))
         .append("\n}\n");
     return sb.toString();
+  }
+
+  /** A fault or deadlock, at the faulting instruction's source line when the program has one. */
+  private void report(SimulationException e, Operation program, String file, Context ctx) {
+    Operation at = instructionOp(program, e.core(), e.pc());
+    if (at != null) {
+      ctx.diagnostics().error(at.location(), e.getMessage());
+      ctx.diagnostics().flush(stderr);
+    } else {
+      stderr.println(file + ": error: " + e.getMessage());
+    }
   }
 
   /** The op of instruction `pc` of core `core` in the program, for its source location. */
