@@ -101,15 +101,7 @@ final class Core {
       }
       case MEM_CPY -> copy(f);
       case BEQ, BNE, BGT, BLT -> {
-        int a = r[f[0]];
-        int b = r[f[1]];
-        boolean taken = switch (d.kind()) {
-          case BEQ -> a == b;
-          case BNE -> a != b;
-          case BGT -> a > b;
-          default -> a < b;
-        };
-        return taken ? target(f[2]) : pc + 1;
+        return Scalar.taken(d.kind(), r[f[0]], r[f[1]]) ? target(f[2]) : pc + 1;
       }
       case JMP -> {
         return target(f[0]);

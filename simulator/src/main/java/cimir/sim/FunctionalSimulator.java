@@ -176,7 +176,7 @@ public final class FunctionalSimulator {
     }
   }
 
-  /** Both ends of a transfer are there: the sizes agree, the bytes move to the receiver's address. */
+  /** Both ends of a transfer are there: sizes agree, bytes go to the receiver's address. */
   private void rendezvous(Core sender, Core.SendWait s, Core receiver, Core.RecvWait r)
       throws Fault, SimulationException {
     if (s.bytes() != r.bytes()) { // the receiver's address counts (meta-to-isa.md A11)
@@ -226,19 +226,13 @@ public final class FunctionalSimulator {
   /** `core 1 to receive 64 bytes with id 3 (core 1 has ended)`. */
   private String waitsFor(Core.Wait w) {
     if (w instanceof Core.SendWait s) {
-      return "core " + s.to() + " to receive " + s.bytes() + " bytes with id " + s.id()
-          + ended(s.to());
+      return SimulationException.toReceive(s.to(), s.bytes(), s.id(), cores[s.to()].ended());
     }
     if (w instanceof Core.RecvWait r) {
-      return "core " + r.from() + " to send " + r.bytes() + " bytes with id " + r.id()
-          + ended(r.from());
+      return SimulationException.toSend(r.from(), r.bytes(), r.id(), cores[r.from()].ended());
     }
     Core.BarrierWait b = (Core.BarrierWait) w;
-    return "barrier " + b.id() + " to gather " + b.count() + " cores ("
-        + openBarriers.get(b.id()).cores().size() + " arrived)";
-  }
-
-  private String ended(int core) {
-    return cores[core].ended() ? " (core " + core + " has ended)" : "";
+    return SimulationException.toGather(b.id(), b.count(),
+        openBarriers.get(b.id()).cores().size());
   }
 }

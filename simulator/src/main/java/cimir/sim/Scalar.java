@@ -1,8 +1,21 @@
 package cimir.sim;
 
-/** The scalar functions of SC_RR and SC_RI, shared by the functional and timing simulators. */
+/**
+ * The scalar functions of SC_RR and SC_RI and the branch conditions, shared by the functional
+ * and timing simulators.
+ */
 public final class Scalar {
   private Scalar() {}
+
+  /** Whether BEQ, BNE, BGT or BLT (`kind`) branches on signed `a` and `b`. */
+  public static boolean taken(cimir.dialect.isa.Instruction kind, int a, int b) {
+    return switch (kind) {
+      case BEQ -> a == b;
+      case BNE -> a != b;
+      case BGT -> a > b;
+      default -> a < b;
+    };
+  }
 
   /**
    * A scalar function on 32-bit integers: ADD 0, SUB 1, MUL 2, DIV 3, SLL 4, SRL 5, SRA 6,

@@ -52,6 +52,25 @@ public final class SimulationException extends Exception {
         first.instruction(), "deadlock", blocked);
   }
 
+  /** What a blocked SEND waits for: `core 1 to receive 64 bytes with id 3 (core 1 has ended)`. */
+  public static String toReceive(int to, long bytes, long id, boolean ended) {
+    return "core " + to + " to receive " + bytes + " bytes with id " + id + ended(to, ended);
+  }
+
+  /** What a blocked RECV waits for: `core 0 to send 64 bytes with id 3`. */
+  public static String toSend(int from, long bytes, long id, boolean ended) {
+    return "core " + from + " to send " + bytes + " bytes with id " + id + ended(from, ended);
+  }
+
+  /** What a core at a barrier waits for: `barrier 2 to gather 64 cores (3 arrived)`. */
+  public static String toGather(long id, long count, int arrived) {
+    return "barrier " + id + " to gather " + count + " cores (" + arrived + " arrived)";
+  }
+
+  private static String ended(int core, boolean ended) {
+    return ended ? " (core " + core + " has ended)" : "";
+  }
+
   /** `core 1, pc 7 'RECV r1, r2, r3, r4, r5'`. */
   public static String at(int core, int pc, IsaInst instruction) {
     return "core " + core + ", pc " + pc + " '" + IsaAsmPrinter.print(instruction) + "'";

@@ -9,8 +9,6 @@ import cimir.ir.Context;
 import cimir.ir.Location;
 import cimir.ir.Operation;
 import cimir.ir.Type;
-import cimir.ir.Verifier;
-import cimir.parse.IrParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -72,26 +70,13 @@ public final class CimInterp extends ToolCommand {
       return 1;
     }
     Context ctx = Registrations.newContext();
-    String text = SourceText.read(input, stdin, ctx.diagnostics());
-    if (text == null) {
-      ctx.diagnostics().flush(stderr);
+    Operation module = ModuleInput.read(ctx, input, stdin, arch, stderr);
+    if (module == null) {
       return 1;
     }
     String file = SourceText.displayName(input);
-    ctx.sources().add(file, text);
-    Operation module = IrParser.parse(ctx, file, text, 0);
-    if (module == null || !Verifier.verify(ctx, module) || !arch.apply(module,
-        ctx.diagnostics())) {
-      ctx.diagnostics().flush(stderr);
-      return 1;
-    }
-    Operation func = null;
-    for (Operation op : module.region(0).entryBlock()) {
-      if (op.name().equals("func.func") && function.equals(new FuncOp(op).name())) {
-        func = op;
-      }
-    }
-    if (func == null || new FuncOp(func).isDeclaration()) {
+    Operation func = ModuleInput.function(module, function);
+    if (func == null) {
       ctx.diagnostics().error(new Location.Name(file, null), "no function '@" + function
           + "' with a body to run");
       ctx.diagnostics().flush(stderr);

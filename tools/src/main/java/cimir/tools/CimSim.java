@@ -13,8 +13,6 @@ import cimir.ir.Context;
 import cimir.ir.Location;
 import cimir.ir.Operation;
 import cimir.ir.Value;
-import cimir.ir.Verifier;
-import cimir.parse.IrParser;
 import cimir.sim.FunctionalSimulator;
 import cimir.sim.MemoryImage;
 import cimir.sim.SimulationException;
@@ -106,27 +104,14 @@ public final class CimSim extends ToolCommand {
       return 1;
     }
     Context ctx = Registrations.newContext();
-    String text = SourceText.read(input, stdin, ctx.diagnostics());
-    if (text == null) {
-      ctx.diagnostics().flush(stderr);
+    Operation module = ModuleInput.read(ctx, input, stdin, arch, stderr);
+    if (module == null) {
       return 1;
     }
     String file = SourceText.displayName(input);
-    ctx.sources().add(file, text);
-    Operation module = IrParser.parse(ctx, file, text, 0);
-    if (module == null || !Verifier.verify(ctx, module) || !arch.apply(module,
-        ctx.diagnostics())) {
-      ctx.diagnostics().flush(stderr);
-      return 1;
-    }
-    Operation func = null;
-    for (Operation op : module.region(0).entryBlock()) {
-      if (op.name().equals("func.func") && function.equals(new FuncOp(op).name())) {
-        func = op;
-      }
-    }
+    Operation func = ModuleInput.function(module, function);
     Operation program = null;
-    if (func != null && !new FuncOp(func).isDeclaration()) {
+    if (func != null) {
       for (Operation op : new FuncOp(func).body()) {
         if (op.name().equals("isa.program")) {
           program = op;

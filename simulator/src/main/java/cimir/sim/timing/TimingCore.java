@@ -181,15 +181,7 @@ final class TimingCore {
       case SC_RI -> r[f[1]] = Scalar.apply(f[2], r[f[0]], f[3]);
       case SC_LD, SC_LDG -> r[f[1]] = 0;
       case BEQ, BNE, BGT, BLT -> {
-        int a = r[f[0]];
-        int b = r[f[1]];
-        boolean taken = switch (op.kind()) {
-          case BEQ -> a == b;
-          case BNE -> a != b;
-          case BGT -> a > b;
-          default -> a < b;
-        };
-        return taken ? target(f[2]) : pc + 1;
+        return Scalar.taken(op.kind(), r[f[0]], r[f[1]]) ? target(f[2]) : pc + 1;
       }
       case JMP -> {
         return target(f[0]);

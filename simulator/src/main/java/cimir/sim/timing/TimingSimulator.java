@@ -500,20 +500,14 @@ public final class TimingSimulator {
   /** `core 1 to receive 64 bytes with id 3 (core 1 has ended)`, as the functional one says. */
   private String waitsFor(TimingCore.Wait w) {
     if (w instanceof TimingCore.SendWait s) {
-      return "core " + s.to() + " to receive " + s.bytes() + " bytes with id " + s.id()
-          + ended(s.to());
+      return SimulationException.toReceive(s.to(), s.bytes(), s.id(), cores[s.to()].ended());
     }
     if (w instanceof TimingCore.RecvWait r) {
-      return "core " + r.from() + " to send " + r.bytes() + " bytes with id " + r.id()
-          + ended(r.from());
+      return SimulationException.toSend(r.from(), r.bytes(), r.id(), cores[r.from()].ended());
     }
     TimingCore.BarrierWait b = (TimingCore.BarrierWait) w;
-    return "barrier " + b.id() + " to gather " + b.count() + " cores ("
-        + openBarriers.get(b.id()).cores().size() + " arrived)";
-  }
-
-  private String ended(int core) {
-    return cores[core].ended() ? " (core " + core + " has ended)" : "";
+    return SimulationException.toGather(b.id(), b.count(),
+        openBarriers.get(b.id()).cores().size());
   }
 
   /** `[a, b)`. */
