@@ -1,6 +1,7 @@
 package cimir.tools;
 
 import cimir.dialect.func.FuncOp;
+import cimir.dialect.hw.CimflowConfigLoader;
 import cimir.dialect.hw.HardwareModel;
 import cimir.dialect.hw.HwArch;
 import cimir.dialect.hw.HwException;
@@ -20,6 +21,8 @@ import cimir.sim.timing.TimingReport;
 import cimir.sim.timing.TimingSimulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -27,6 +30,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,7 +53,8 @@ import picocli.CommandLine.Parameters;
         + " --functional its real outputs.")
 public final class CimSim extends ToolCommand {
   @Parameters(index = "0", arity = "0..1", defaultValue = "-", paramLabel = "INPUT",
-      description = "a module with the compiled function, or - for standard input (default)")
+      description = "a module with the compiled function, a program file (.json: CIMFlow's"
+          + " program JSON; .bin; .s or .asm), or - for standard input (default)")
   String input;
 
   @Option(names = "--functional", description = "run on real data and print the results"
@@ -62,6 +69,11 @@ public final class CimSim extends ToolCommand {
       description = "timing: write Chrome trace events (a process per core, a thread per unit)"
           + " that Perfetto opens")
   Path trace;
+
+  @Option(names = "--noc-table", paramLabel = "FILE",
+      description = "timing: cost transfers and global accesses by CIMFlow's per-pair NoC"
+          + " table (flit16dim8.json: cycles and pJ per flit) instead of the mesh model")
+  Path nocTable;
 
   @Option(names = "--function", paramLabel = "NAME", defaultValue = "main",
       description = "the function to run (default: main)")
@@ -200,7 +212,16 @@ public final class CimSim extends ToolCommand {
   /** Times the program: a summary on stdout, `--report` and `--trace` files on request. */
   private int time(HardwareModel hw, Operation program, String file, Context ctx)
       throws IOException {
-    TimingSimulator sim = new TimingSimulator(hw, IsaProgram.fromOp(program));
+    CimflowConfigLoader.NocTable table = null;
+    if (nocTable != null) {
+      try {
+        table = CimflowConfigLoader.readNocTable(nocTable, hw.cores());
+      } catch (HwException e) {
+        stderr.println(e.getMessage());
+        return 1;
+      }
+    }
+    TimingSimulator sim = new TimingSimulator(hw, IsaProgram.fromOp(program), table);
     java.io.StringWriter events = trace != null ? new java.io.StringWriter() : null;
     if (events != null) {
       sim.traceTo(events);
@@ -226,55 +247,104 @@ public final class CimSim extends ToolCommand {
         })) {
       return 1;
     }
-    StringBuilder text = new StringBuilder();
-    text.append(String.format("latency: %d cycles, %.3f us at %.0f MHz%n", r.cycles(),
-        r.seconds() * 1e6, hw.clockMhz()));
-    text.append(String.format("energy: %.3f uJ, average power %.3f W%n", r.energyPj() * 1e-6,
-        r.averagePowerW()));
-    text.append("instructions: ").append(r.instructions()).append(", NoC: ")
-        .append(r.nocFlits()).append(" flits, ").append(r.nocFlitHops()).append(" flit-hops\n");
-    text.append("energy by unit (uJ):");
-    for (var e : new java.util.TreeMap<>(r.energyByUnit()).entrySet()) {
-      text.append(String.format(" %s %.3f", e.getKey(), e.getValue() * 1e-6));
-    }
-    text.append("\nbusy cycles by unit, summed over cores:");
-    for (var e : new java.util.TreeMap<>(r.busyCyclesByUnit()).entrySet()) {
-      text.append(' ').append(e.getKey()).append(' ').append(e.getValue());
-    }
-    text.append('\n');
-    String out = text.toString();
+    String out = summary(hw, r);
     return Tools.writeOutput(output, stdout, stderr, "cim-sim", o -> {
       o.write(out);
       return true;
     }) ? 0 : 1;
   }
 
-  /** Every figure of a timing run, as JSON. */
-  private static String reportJson(HardwareModel hw, TimingReport r) {
-    StringBuilder sb = new StringBuilder("{\n");
-    sb.append("  \"chip\": \"").append(hw.name()).append("\",\n");
-    sb.append("  \"cycles\": ").append(r.cycles()).append(",\n");
-    sb.append("  \"seconds\": ").append(r.seconds()).append(",\n");
-    sb.append("  \"energy_pj\": ").append(r.energyPj()).append(",\n");
-    sb.append("  \"average_power_w\": ").append(r.averagePowerW()).append(",\n");
-    sb.append("  \"instructions\": ").append(r.instructions()).append(",\n");
-    sb.append("  \"noc_flits\": ").append(r.nocFlits()).append(",\n");
-    sb.append("  \"noc_flit_hops\": ").append(r.nocFlitHops()).append(",\n");
-    sb.append("  \"energy_pj_by_unit\": {");
-    List<String> items = new ArrayList<>();
-    for (var e : new java.util.TreeMap<>(r.energyByUnit()).entrySet()) {
-      items.add("\"" + e.getKey() + "\": " + e.getValue());
+  /** The readable summary of a timing run, a table of its stages included. */
+  private String summary(HardwareModel hw, TimingReport r) {
+    StringBuilder text = new StringBuilder();
+    text.append(String.format(Locale.ROOT, "latency: %d cycles, %.3f us at %.0f MHz%n",
+        r.cycles(), r.seconds() * 1e6, hw.clockMhz()));
+    text.append(String.format(Locale.ROOT, "energy: %.3f uJ, average power %.3f W%n",
+        r.energyPj() * 1e-6, r.averagePowerW()));
+    text.append("instructions: ").append(r.instructions()).append(", NoC: ")
+        .append(r.nocFlits()).append(" flits, ").append(r.nocFlitHops()).append(" flit-hops")
+        .append(nocTable == null ? "" : " (CIMFlow's table " + nocTable + ")").append('\n');
+    text.append("energy by unit (uJ):");
+    for (var e : new TreeMap<>(r.energyByUnit()).entrySet()) {
+      text.append(String.format(Locale.ROOT, " %s %.3f", e.getKey(), e.getValue() * 1e-6));
     }
-    sb.append(String.join(", ", items)).append("},\n");
-    sb.append("  \"busy_cycles_by_unit\": {");
-    items.clear();
-    for (var e : new java.util.TreeMap<>(r.busyCyclesByUnit()).entrySet()) {
-      items.add("\"" + e.getKey() + "\": " + e.getValue());
+    text.append("\nbusy cycles by unit, summed over cores:");
+    for (var e : new TreeMap<>(r.busyCyclesByUnit()).entrySet()) {
+      text.append(' ').append(e.getKey()).append(' ').append(e.getValue());
     }
-    sb.append(String.join(", ", items)).append("},\n");
-    sb.append("  \"core_cycles\": ").append(java.util.Arrays.toString(r.coreCycles()))
-        .append("\n}\n");
-    return sb.toString();
+    text.append(String.format(Locale.ROOT, "%nthroughput: %.4f TOPS, %.4f TOPS/W (%d array"
+        + " MACs)%n", r.tops(), r.topsPerWatt(), r.arrayMacs()));
+    text.append("utilisation:");
+    for (var e : r.utilisation().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .toList()) {
+      text.append(String.format(Locale.ROOT, " %s %.2f %%", e.getKey(), 100 * e.getValue()));
+    }
+    text.append('\n');
+    text.append(String.format(Locale.ROOT, "%-6s %12s %7s %12s %14s %7s %12s%n", "stage",
+        "cycles", "share", "instructions", "array MACs", "arrays", "energy (uJ)"));
+    for (TimingReport.StageFigures s : r.stages()) {
+      text.append(String.format(Locale.ROOT, "%-6d %12d %6.1f%% %12d %14d %6.2f%% %12.3f%n",
+          s.index(), s.cycles(), r.cycles() == 0 ? 0 : 100.0 * s.cycles() / r.cycles(),
+          s.instructions(), s.arrayMacs(), 100 * s.arrayUtilisation(), s.energyPj() * 1e-6));
+    }
+    return text.toString();
+  }
+
+  /** Every figure of a timing run, as JSON: the chip's, each stage's and each core's. */
+  private String reportJson(HardwareModel hw, TimingReport r) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode root = json.createObjectNode();
+    root.put("chip", hw.name());
+    root.put("noc", r.noc());
+    if (nocTable != null) {
+      root.put("noc_table", nocTable.toString());
+    }
+    root.put("cycles", r.cycles());
+    root.put("seconds", r.seconds());
+    root.put("energy_pj", r.energyPj());
+    root.put("average_power_w", r.averagePowerW());
+    root.put("tops", r.tops());
+    root.put("tops_per_w", r.topsPerWatt());
+    root.put("array_macs", r.arrayMacs());
+    root.put("instructions", r.instructions());
+    root.put("noc_flits", r.nocFlits());
+    root.put("noc_flit_hops", r.nocFlitHops());
+    sorted(root.putObject("energy_pj_by_unit"), r.energyByUnit());
+    ObjectNode busy = root.putObject("busy_cycles_by_unit");
+    new TreeMap<>(r.busyCyclesByUnit()).forEach(busy::put);
+    sorted(root.putObject("utilisation"), r.utilisation());
+    ArrayNode stages = root.putArray("stages");
+    for (TimingReport.StageFigures s : r.stages()) {
+      ObjectNode o = stages.addObject();
+      o.put("index", s.index());
+      o.put("start", s.start());
+      o.put("end", s.end());
+      o.put("cycles", s.cycles());
+      o.put("instructions", s.instructions());
+      o.put("array_macs", s.arrayMacs());
+      o.put("array_utilisation", s.arrayUtilisation());
+      o.put("energy_pj", s.energyPj());
+      sorted(o.putObject("energy_pj_by_unit"), s.energyByUnit());
+    }
+    ArrayNode perCore = root.putArray("cores");
+    for (TimingReport.CoreFigures c : r.cores()) {
+      ObjectNode o = perCore.addObject();
+      o.put("id", c.id());
+      o.put("cycles", c.cycles());
+      o.put("instructions", c.instructions());
+      o.put("array_macs", c.arrayMacs());
+      o.put("energy_pj", c.energyPj());
+      sorted(o.putObject("energy_pj_by_unit"), c.energyByUnit());
+    }
+    ArrayNode cycles = root.putArray("core_cycles");
+    for (long c : r.coreCycles()) {
+      cycles.add(c);
+    }
+    return json.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+  }
+
+  private static void sorted(ObjectNode into, Map<String, Double> values) {
+    new TreeMap<>(values).forEach(into::put);
   }
 
   /** A fault or deadlock, at the faulting instruction's source line when the program has one. */

@@ -90,6 +90,23 @@ final class IsaTranslation {
   static int importProgram(Format format, String input, String output, InputStream stdin,
       PrintStream stdout, PrintStream stderr, IrPrinter.Options options) throws IOException {
     Context ctx = Registrations.newContext();
+    Operation module = importModule(ctx, format, input, stdin);
+    if (module == null) {
+      ctx.diagnostics().flush(stderr);
+      return 1;
+    }
+    return Tools.writeOutput(output, stdout, stderr, "cim-translate", w -> {
+      IrPrinter.print(module, w, options);
+      w.write('\n');
+      return true;
+    }) ? 0 : 1;
+  }
+
+  /**
+   * A verified module holding the `isa.program` of `input` in `format`, or null with the
+   * diagnostics in `ctx`'s engine.
+   */
+  static Operation importModule(Context ctx, Format format, String input, InputStream stdin) {
     DiagnosticEngine diag = ctx.diagnostics();
     String file = SourceText.displayName(input);
     Operation program = null;
@@ -111,22 +128,25 @@ final class IsaTranslation {
       }
     }
     if (program == null) {
-      diag.flush(stderr);
-      return 1;
+      return null;
     }
     Operation module = Operation.create("builtin.module", ctx.lookupOp("builtin.module"),
         List.of(), List.of(), null, null, List.of(), 1, new Location.Name(file, null));
     module.region(0).addBlock(new cimir.ir.Block());
     module.region(0).entryBlock().append(program);
-    if (!Verifier.verify(ctx, module)) {
-      diag.flush(stderr);
-      return 1;
+    return Verifier.verify(ctx, module) ? module : null;
+  }
+
+  /** The format a program file's name says (`.json`, `.bin`, `.s` or `.asm`), or null. */
+  static Format formatOf(String input) {
+    String name = input.toLowerCase(java.util.Locale.ROOT);
+    if (name.endsWith(".json")) {
+      return Format.JSON;
     }
-    return Tools.writeOutput(output, stdout, stderr, "cim-translate", w -> {
-      IrPrinter.print(module, w, options);
-      w.write('\n');
-      return true;
-    }) ? 0 : 1;
+    if (name.endsWith(".bin")) {
+      return Format.BIN;
+    }
+    return name.endsWith(".s") || name.endsWith(".asm") ? Format.ASM : null;
   }
 
   private static Operation fromJson(String file, String text, DiagnosticEngine diag) {

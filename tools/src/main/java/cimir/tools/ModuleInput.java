@@ -12,9 +12,22 @@ import java.io.PrintStream;
 final class ModuleInput {
   private ModuleInput() {}
 
-  /** The module of `input` (`-`: standard input), or null after printing its diagnostics. */
+  /**
+   * The module of `input` (`-`: standard input), or null after printing its diagnostics. A
+   * file named `.json`, `.bin`, `.s` or `.asm` is a program in that ISA format (CIMFlow's
+   * program JSON, say), imported as `cim-translate --import-isa-*` would.
+   */
   static Operation read(Context ctx, String input, InputStream stdin, ArchOptions arch,
       PrintStream stderr) {
+    IsaTranslation.Format format = IsaTranslation.formatOf(input);
+    if (format != null) {
+      Operation module = IsaTranslation.importModule(ctx, format, input, stdin);
+      if (module == null || !arch.apply(module, ctx.diagnostics())) {
+        ctx.diagnostics().flush(stderr);
+        return null;
+      }
+      return module;
+    }
     String text = SourceText.read(input, stdin, ctx.diagnostics());
     if (text == null) {
       ctx.diagnostics().flush(stderr);

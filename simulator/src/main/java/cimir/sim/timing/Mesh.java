@@ -25,6 +25,12 @@ final class Mesh {
     }
   }
 
+  /** Directed links of the mesh. */
+  int links() {
+    int rows = links.length / 4 / cols;
+    return 2 * (rows * (cols - 1) + cols * (rows - 1));
+  }
+
   int hops(int from, int to) {
     return Math.abs(from % cols - to % cols) + Math.abs(from / cols - to / cols);
   }

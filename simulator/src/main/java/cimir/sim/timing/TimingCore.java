@@ -56,6 +56,8 @@ final class TimingCore {
   /** The last cycle any unit of the core is busy. */
   long lastEnd;
   long executed;
+  /** Barriers passed: the stage the core is in. */
+  int stage;
   Wait wait;
 
   TimingCore(int id, List<IsaInst> program) {

@@ -40,9 +40,22 @@ import cimir.dialect.hw.HardwareModel;
  * The port and the links are booked in intervals, so a request may take a gap before an
  * interval booked earlier by a stalled instruction for a later time (Timeline).
  *
+ * Table NoC (CIMFlow's flit16dim8.json: lat[a][b] cycles and e[a][b] pJ per flit, node -1 the
+ * global memory; reference/cimflow.md 1.4): flits are not pipelined and contend only at their
+ * sender's injection port, one FIFO per node:
+ *   SEND/RECV   start = first fit of F lat[s][r] cycles on s's port from
+ *                       rendezvous + lat[s][r] + lat[r][s]   (request, ready);
+ *               end = start + F lat[s][r];   energy (F + 1) e[s][r] + e[r][s]
+ *   global load at core c    request lat[c][-1], then F lat[-1][c] on the memory's port
+ *   global store             F lat[c][-1] on c's port, then the acknowledgement lat[-1][c]
+ *                            energy F e[data] + e[request or acknowledgement]
+ *
  * Energy (pJ): MVM  rows T columns g macPj;  local bytes read or written  localPjPerByte;
- *   global bytes  globalPjPerByte;  flit hops  nocPjPerFlitHop;  vector elements  vectorPjPerOp;
- *   switched arrays  switchPj;  static  staticMwPerCore C cycles nsPerCycle.
+ *   global bytes  globalPjPerByte;  flit hops  nocPjPerFlitHop (mesh);  vector elements
+ *   vectorPjPerOp;  switched arrays  switchPj;  bytes written into the macro space
+ *   weightWritePjPerByte;  static  staticMwPerCore C cycles nsPerCycle.
+ * Stages: the stretches between a core's barriers; each instruction's energy goes to its
+ * core's stage, static energy to the stage's cycles.
  * </pre>
  */
 public final class TimingModel {

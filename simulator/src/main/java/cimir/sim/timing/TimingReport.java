@@ -1,9 +1,11 @@
 package cimir.sim.timing;
 
+import java.util.List;
 import java.util.Map;
 
 /**
- * What a timing run measured: latency, energy by unit, busy cycles by unit, traffic.
+ * What a timing run measured: latency, energy by unit, by core and by stage, busy cycles by
+ * unit, utilisation, traffic.
  *
  * @param cycles the chip's latency: the last cycle any unit of any core is busy
  * @param seconds `cycles` at the chip's clock
@@ -15,15 +17,51 @@ import java.util.Map;
  * @param instructions instructions completed over all cores
  * @param nocFlits flits sent by SEND/RECV pairs
  * @param nocFlitHops those flits times the hops each travels
+ * @param arrayMacs MACs the arrays performed: rows x columns of every macro of every active
+ *     group of every CIM_MVM (zero weights and padded inputs count)
+ * @param utilisation busy share of the chip's resources over the run: `arrays` (busy
+ *     macro-cycles over macros x cycles), each unit (busy cycles over cores x cycles),
+ *     `global-port`, `noc-links` (flit-hops over directed links x cycles)
+ * @param cores by core id: its figures
+ * @param stages the stretches between barriers, in order
+ * @param noc `mesh` or `table` (CIMFlow's per-pair table)
  */
 public record TimingReport(long cycles, double seconds, double energyPj, long[] coreCycles,
     Map<String, Double> energyByUnit, Map<String, Long> busyCyclesByUnit, long instructions,
-    long nocFlits, long nocFlitHops) {
+    long nocFlits, long nocFlitHops, long arrayMacs, Map<String, Double> utilisation,
+    List<CoreFigures> cores, List<StageFigures> stages, String noc) {
+
+  /** One core: when it ends, what it ran and spent (its static share included). */
+  public record CoreFigures(int id, long cycles, long instructions, long arrayMacs,
+      double energyPj, Map<String, Double> energyByUnit) {
+    public CoreFigures {
+      energyByUnit = Map.copyOf(energyByUnit);
+    }
+  }
+
+  /**
+   * One stage: cycles `[start, end)`, what ran in it and what it spent (static over its
+   * cycles included); `arrayUtilisation` is its busy macro-cycles over macros x its cycles.
+   */
+  public record StageFigures(int index, long start, long end, long instructions,
+      long arrayMacs, double energyPj, Map<String, Double> energyByUnit,
+      double arrayUtilisation) {
+    public StageFigures {
+      energyByUnit = Map.copyOf(energyByUnit);
+    }
+
+    public long cycles() {
+      return end - start;
+    }
+  }
 
   public TimingReport {
     coreCycles = coreCycles.clone();
     energyByUnit = Map.copyOf(energyByUnit);
     busyCyclesByUnit = Map.copyOf(busyCyclesByUnit);
+    utilisation = Map.copyOf(utilisation);
+    cores = List.copyOf(cores);
+    stages = List.copyOf(stages);
   }
 
   @Override
@@ -36,17 +74,17 @@ public record TimingReport(long cycles, double seconds, double energyPj, long[] 
     return seconds == 0 ? 0 : energyPj * 1e-12 / seconds;
   }
 
-  /** Tera-operations per second for a network of `macs` MACs (two operations each). */
-  public double tops(long macs) {
-    return seconds == 0 ? 0 : 2.0 * macs / seconds / 1e12;
+  /** Tera-operations per second of the arrays' MACs (two operations each). */
+  public double tops() {
+    return seconds == 0 ? 0 : 2.0 * arrayMacs / seconds / 1e12;
   }
 
-  /** Tera-operations per joule (TOPS/W) for `macs` MACs. */
-  public double topsPerWatt(long macs) {
-    return energyPj == 0 ? 0 : 2.0 * macs / (energyPj * 1e-12) / 1e12;
+  /** Tera-operations per joule (TOPS/W) of the arrays' MACs. */
+  public double topsPerWatt() {
+    return energyPj == 0 ? 0 : 2.0 * arrayMacs / (energyPj * 1e-12) / 1e12;
   }
 
-  /** `12345 cycles (24.69 us), 1.234 uJ, 0.050 W`. */
+  /** `12345 cycles (24.69 us), 1.234 uJ, 0.050 W, 678 instructions`. */
   public String summary() {
     return String.format("%d cycles (%.2f us), %.3f uJ, %.3f W, %d instructions", cycles,
         seconds * 1e6, energyPj * 1e-6, averagePowerW(), instructions);

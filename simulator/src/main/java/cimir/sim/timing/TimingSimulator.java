@@ -13,7 +13,9 @@ import static cimir.dialect.isa.VecFunct.VS_DIV;
 import static cimir.sim.timing.TimingCore.address;
 
 import cimir.dialect.hw.AddressMap;
+import cimir.dialect.hw.CimflowConfigLoader;
 import cimir.dialect.hw.HardwareModel;
+import cimir.dialect.isa.Instruction;
 import cimir.dialect.isa.IsaInst;
 import cimir.dialect.isa.IsaProgram;
 import cimir.sim.Fault;
@@ -46,6 +48,8 @@ public final class TimingSimulator {
 
   private final HardwareModel hw;
   private final long globalBase;
+  /** The end of the macro space: a write below it writes arrays. */
+  private final long macroEnd;
   private final TimingCore[] cores;
   private final Mesh mesh;
   private final Map<Integer, Arrivals> openBarriers = new HashMap<>();
@@ -62,18 +66,31 @@ public final class TimingSimulator {
   private long now;
   private long limit;
   private long total;
-  // The ledger: energies in pJ, busy cycles, traffic.
-  private double cimPj;
-  private double localPj;
-  private double globalPj;
-  private double nocPj;
-  private double vectorPj;
+  /** CIMFlow's per-pair NoC table, or null for the mesh. */
+  private final CimflowConfigLoader.NocTable table;
+  /** Table NoC: each node's injection port (cores, then the global memory), one FIFO each. */
+  private final Timeline[] injection;
+  private final Ledger ledger;
   private final long[] busy = new long[Unit.values().length];
   private long globalPortBusy;
   private long nocFlits;
   private long nocFlitHops;
 
   public TimingSimulator(HardwareModel hw, IsaProgram program) {
+    this(hw, program, null);
+  }
+
+  /**
+   * With `table` non-null, transfers and global accesses cost what CIMFlow's NoC table says
+   * (TimingModel), for a like-for-like comparison with CIMFlow's simulator; it must cover
+   * every core of `hw`.
+   */
+  public TimingSimulator(HardwareModel hw, IsaProgram program,
+      CimflowConfigLoader.NocTable table) {
+    if (table != null && table.cores() < hw.cores()) {
+      throw new IllegalArgumentException("the NoC table covers cores 0.." + (table.cores() - 1)
+          + ", but '" + hw.name() + "' has cores 0.." + (hw.cores() - 1));
+    }
     for (int id : program.cores().keySet()) {
       if (id < 0 || id >= hw.cores()) {
         throw new IllegalArgumentException("the program has a core " + id + ", but '"
@@ -82,7 +99,14 @@ public final class TimingSimulator {
     }
     this.hw = hw;
     this.globalBase = AddressMap.of(hw).global();
+    this.macroEnd = AddressMap.of(hw).wmem();
     this.mesh = new Mesh(hw.meshRows(), hw.meshCols(), hw.noc().cyclesPerHop());
+    this.table = table;
+    this.injection = new Timeline[hw.cores() + 1];
+    for (int i = 0; i < injection.length; i++) {
+      injection[i] = new Timeline();
+    }
+    this.ledger = new Ledger(hw.cores());
     this.cores = new TimingCore[hw.cores()];
     for (int c = 0; c < cores.length; c++) {
       cores[c] = new TimingCore(c, program.cores().getOrDefault(c, List.of()));
@@ -152,25 +176,67 @@ public final class TimingSimulator {
       cycles = Math.max(cycles, c.lastEnd);
       instructions += c.executed;
     }
-    double seconds = cycles * hw.nsPerCycle() * 1e-9;
-    // mW x ns = pJ
-    double staticPj = hw.energy().staticMwPerCore() * hw.cores() * cycles * hw.nsPerCycle();
+    double ns = hw.nsPerCycle();
+    double seconds = cycles * ns * 1e-9;
+    double staticMw = hw.energy().staticMwPerCore(); // mW x ns = pJ
     Map<String, Double> energy = new LinkedHashMap<>();
-    energy.put("cim", cimPj);
-    energy.put("local", localPj);
-    energy.put("global", globalPj);
-    energy.put("noc", nocPj);
-    energy.put("vector", vectorPj);
-    energy.put("static", staticPj);
+    for (Ledger.Kind k : Ledger.Kind.values()) {
+      energy.put(k.key, ledger.total(k));
+    }
+    energy.put("static", staticMw * hw.cores() * cycles * ns);
     double totalPj = energy.values().stream().mapToDouble(Double::doubleValue).sum();
     Map<String, Long> busyByUnit = new LinkedHashMap<>();
+    Map<String, Double> utilisation = new LinkedHashMap<>();
+    long macroCycles = 0;
+    long macs = 0;
+    List<TimingReport.StageFigures> stages = new ArrayList<>();
+    long start = 0;
+    List<Ledger.Stage> ran = ledger.stages();
+    for (int k = 0; k < ran.size(); k++) {
+      Ledger.Stage s = ran.get(k);
+      Map<String, Double> pj = byKind(s.pj, staticMw * hw.cores() * (s.end - start) * ns);
+      stages.add(new TimingReport.StageFigures(k, start, s.end, s.instructions, s.arrayMacs,
+          sum(pj), pj, share(s.macroCycles, hw.totalMacros() * (s.end - start))));
+      macroCycles += s.macroCycles;
+      macs += s.arrayMacs;
+      start = s.end;
+    }
+    utilisation.put("arrays", share(macroCycles, hw.totalMacros() * cycles));
     for (Unit u : Unit.values()) {
       busyByUnit.put(u.key, busy[u.ordinal()]);
+      utilisation.put(u.key, share(busy[u.ordinal()], (long) hw.cores() * cycles));
     }
     busyByUnit.put("global-port", globalPortBusy);
     busyByUnit.put("noc-links", nocFlitHops);
+    utilisation.put("global-port", share(globalPortBusy, cycles));
+    utilisation.put("noc-links", share(nocFlitHops, (long) mesh.links() * cycles));
+    List<TimingReport.CoreFigures> perCore = new ArrayList<>();
+    for (TimingCore c : cores) {
+      Map<String, Double> pj = byKind(ledger.corePj(c.id), staticMw * cycles * ns);
+      perCore.add(new TimingReport.CoreFigures(c.id, c.lastEnd, c.executed,
+          ledger.coreMacs(c.id), sum(pj), pj));
+    }
     return new TimingReport(cycles, seconds, totalPj, coreCycles, energy, busyByUnit,
-        instructions, nocFlits, nocFlitHops);
+        instructions, nocFlits, nocFlitHops, macs, utilisation, perCore, stages,
+        table == null ? "mesh" : "table");
+  }
+
+  /** Dynamic energies by kind plus `staticPj`, keyed as the report keys them. */
+  private static Map<String, Double> byKind(double[] pj, double staticPj) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (Ledger.Kind k : Ledger.Kind.values()) {
+      out.put(k.key, pj[k.ordinal()]);
+    }
+    out.put("static", staticPj);
+    return out;
+  }
+
+  private static double sum(Map<String, Double> pj) {
+    return pj.values().stream().mapToDouble(Double::doubleValue).sum();
+  }
+
+  private static double share(long part, long whole) {
+    return whole == 0 ? 0 : (double) part / whole;
   }
 
   /** Every field of every instruction in its range (a register below 32, say). */
@@ -225,10 +291,11 @@ public final class TimingSimulator {
     issue = c.rangesReady(issue);
     long end = issue + 1;
     switch (op.kind()) {
-      case SC_LD, SC_ST -> localPj += 4 * hw.energy().localPjPerByte();
+      case SC_LD, SC_ST -> ledger.charge(c, Ledger.Kind.LOCAL,
+          4 * hw.energy().localPjPerByte());
       case SC_LDG, SC_STG -> {
-        end = global(issue, 4);
-        globalPj += 4 * hw.energy().globalPjPerByte();
+        end = global(c, op.kind() == Instruction.SC_LDG, issue, 4);
+        ledger.charge(c, Ledger.Kind.GLOBAL, 4 * hw.energy().globalPjPerByte());
       }
       case MEM_CPY -> {
         long src = copySource(op, r);
@@ -241,35 +308,42 @@ public final class TimingSimulator {
               + range(dst, n));
         }
         if (fromGlobal || toGlobal) {
-          end = global(issue, n);
-          globalPj += n * hw.energy().globalPjPerByte();
-          localPj += n * hw.energy().localPjPerByte();
+          end = global(c, fromGlobal, issue, n);
+          ledger.charge(c, Ledger.Kind.GLOBAL, n * hw.energy().globalPjPerByte());
+          ledger.charge(c, Ledger.Kind.LOCAL, n * hw.energy().localPjPerByte());
         } else {
           end = issue + TimingModel.localCycles(hw, n);
-          localPj += 2 * n * hw.energy().localPjPerByte();
+          ledger.charge(c, Ledger.Kind.LOCAL, 2 * n * hw.energy().localPjPerByte());
+        }
+        if (dst < macroEnd) { // weights (or memory-mode data) written into arrays
+          ledger.charge(c, Ledger.Kind.CIM, n * hw.energy().weightWritePjPerByte());
         }
       }
       case CIM_MVM -> {
         long groups = Math.max(0, s[4]);
         end = issue + TimingModel.mvmCycles(hw);
-        cimPj += TimingModel.mvmMacs(hw, groups) * hw.energy().macPj();
-        localPj += groups * Math.max(0, r[f[1]]) * hw.energy().localPjPerByte();
+        long macs = TimingModel.mvmMacs(hw, groups);
+        ledger.charge(c, Ledger.Kind.CIM, macs * hw.energy().macPj());
+        ledger.charge(c, Ledger.Kind.LOCAL, groups * Math.max(0, r[f[1]])
+            * hw.energy().localPjPerByte());
+        ledger.multiply(c, macs, groups * core.macrosPerGroup() * (end - issue));
       }
       case CIM_OUT -> {
         long groups = Math.max(0, s[4]);
         long outputs = Math.max(0, r[f[0]]);
         end = issue + TimingModel.outCycles(hw, outputs, groups);
-        localPj += 4 * outputs * groups * hw.energy().localPjPerByte();
+        ledger.charge(c, Ledger.Kind.LOCAL, 4 * outputs * groups
+            * hw.energy().localPjPerByte());
       }
       case CIM_SWITCH -> {
         end = issue + Math.max(1, core.macro().switchCycles());
-        cimPj += Math.max(0, r[f[1]]) * hw.energy().switchPj();
+        ledger.charge(c, Ledger.Kind.CIM, Math.max(0, r[f[1]]) * hw.energy().switchPj());
       }
       case VEC_OP -> {
         long n = Math.max(0, r[f[3]]);
         end = issue + TimingModel.vectorCycles(hw, n);
-        vectorPj += n * hw.energy().vectorPjPerOp();
-        localPj += vectorBytes(c, f) * hw.energy().localPjPerByte();
+        ledger.charge(c, Ledger.Kind.VECTOR, n * hw.energy().vectorPjPerOp());
+        ledger.charge(c, Ledger.Kind.LOCAL, vectorBytes(c, f) * hw.energy().localPjPerByte());
       }
       default -> { }
     }
@@ -294,13 +368,40 @@ public final class TimingSimulator {
     return address(r[f[2]], (f[4] & 1) != 0 ? f[3] : 0);
   }
 
-  /** A global access of `bytes` bytes ready at `issue` through the port; its end. */
-  private long global(long issue, long bytes) {
-    long hold = TimingModel.globalPortCycles(hw, bytes);
-    long start = globalPort.earliestFit(issue, hold);
-    globalPort.book(start, hold, now);
-    globalPortBusy += hold;
-    return start + hold + TimingModel.GLOBAL_LATENCY;
+  /**
+   * A global access of `bytes` bytes by core `c` (a load when `load`), ready at `issue`; its
+   * end. On the mesh: through the one global port. With the NoC table: a request flit and the
+   * data's flits between the core and the global memory (node -1), the data holding its
+   * sender's injection port, the answer (data or acknowledgement) after the request.
+   */
+  private long global(TimingCore c, boolean load, long issue, long bytes) {
+    if (table == null) {
+      long hold = TimingModel.globalPortCycles(hw, bytes);
+      long start = globalPort.earliestFit(issue, hold);
+      globalPort.book(start, hold, now);
+      globalPortBusy += hold;
+      return start + hold + TimingModel.GLOBAL_LATENCY;
+    }
+    int from = load ? -1 : c.id;
+    int to = load ? c.id : -1;
+    long flits = TimingModel.flits(hw, bytes);
+    long perFlit = Math.round(table.latency(from, to));
+    long hold = flits * perFlit;
+    // A load's data leaves after its request arrives; a store's acknowledgement follows it.
+    long ready = load ? issue + Math.round(table.latency(to, from)) : issue;
+    Timeline port = injection[node(from)];
+    long start = port.earliestFit(ready, hold);
+    port.book(start, hold, now);
+    if (load) {
+      globalPortBusy += hold;
+    }
+    ledger.charge(c, Ledger.Kind.NOC, flits * table.energy(from, to) + table.energy(to, from));
+    return start + hold + (load ? 0 : Math.round(table.latency(to, from)));
+  }
+
+  /** The index of a node's injection port: cores by id, the global memory (-1) last. */
+  private int node(int id) {
+    return id < 0 ? cores.length : id;
   }
 
   /**
@@ -357,6 +458,7 @@ public final class TimingSimulator {
           + limit + " instructions over all cores");
     }
     total++;
+    ledger.completed(c, c.lastEnd);
     c.pc = next;
   }
 
@@ -428,12 +530,28 @@ public final class TimingSimulator {
     int hops = mesh.hops(sender.id, receiver.id);
     long flits = TimingModel.flits(hw, bytes);
     long rendezvous = Math.max(s.ready(), r.ready());
-    long start = mesh.reserve(sender.id, receiver.id, rendezvous, flits, now);
-    long end = start + TimingModel.transferCycles(hw, bytes, hops);
+    long end;
+    if (table == null) {
+      long start = mesh.reserve(sender.id, receiver.id, rendezvous, flits, now);
+      end = start + TimingModel.transferCycles(hw, bytes, hops);
+      ledger.charge(sender, Ledger.Kind.NOC, flits * hops * hw.energy().nocPjPerFlitHop());
+    } else {
+      // The handshake (the sender's request, the receiver's ready), then the data's flits,
+      // each the table's cycles, holding the sender's injection port (reference 1.4).
+      long there = Math.round(table.latency(sender.id, receiver.id));
+      long back = Math.round(table.latency(receiver.id, sender.id));
+      long hold = flits * there;
+      Timeline port = injection[node(sender.id)];
+      long start = port.earliestFit(rendezvous + there + back, hold);
+      port.book(start, hold, now);
+      end = start + hold;
+      ledger.charge(sender, Ledger.Kind.NOC, (flits + 1) * table.energy(sender.id, receiver.id)
+          + table.energy(receiver.id, sender.id));
+    }
     nocFlits += flits;
     nocFlitHops += flits * hops;
-    nocPj += flits * hops * hw.energy().nocPjPerFlitHop();
-    localPj += 2 * bytes * hw.energy().localPjPerByte();
+    ledger.charge(sender, Ledger.Kind.LOCAL, bytes * hw.energy().localPjPerByte());
+    ledger.charge(receiver, Ledger.Kind.LOCAL, bytes * hw.energy().localPjPerByte());
     for (TimingCore c : new TimingCore[] {sender, receiver}) {
       c.wait = null;
       c.retire(c.code[c.pc], rendezvous, end);
@@ -484,6 +602,7 @@ public final class TimingSimulator {
       a.clearRanges();
       a.retire(a.code[a.pc], release - 1, release);
       complete(a, a.pc + 1);
+      ledger.leave(a, release);
       if (a != c) {
         wake(a);
       }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import cimir.diag.DiagnosticEngine;
 import cimir.diag.SourceManager;
+import cimir.dialect.hw.CimflowConfigLoader;
 import cimir.dialect.hw.HardwareModel;
 import cimir.dialect.hw.HwPresets;
 import cimir.dialect.isa.IsaProgram;
@@ -400,6 +401,62 @@ class TimingTest {
         + "# core 1\nG_LI r7, 2\nBARRIER r7, r0\nG_LI r8, 1\n");
     assertEquals(21, r.coreCycles()[0]);
     assertEquals(22, r.coreCycles()[1]);
+  }
+
+  /**
+   * The barrier test's two stages: [0, 21) with core 0's six instructions and core 1's two,
+   * the load's global energy and 21 cycles of static power; [21, 22) with core 1's last one.
+   */
+  @Test
+  void stagesEndAtTheirBarriers() throws SimulationException {
+    TimingReport r = time("# core 0\n" + GLOBAL_COPY + "G_LI r7, 2\nBARRIER r7, r0\n"
+        + "# core 1\nG_LI r7, 2\nBARRIER r7, r0\nG_LI r8, 1\n");
+    assertEquals(2, r.stages().size());
+    TimingReport.StageFigures first = r.stages().get(0);
+    TimingReport.StageFigures second = r.stages().get(1);
+    assertEquals(0, first.start());
+    assertEquals(21, first.end());
+    assertEquals(8, first.instructions());
+    assertEquals(640 * CIMFLOW.energy().globalPjPerByte(), first.energyByUnit().get("global"),
+        1e-9);
+    double staticMw = CIMFLOW.energy().staticMwPerCore();
+    assertEquals(staticMw * 64 * 21 * 2.0, first.energyByUnit().get("static"), 1e-9);
+    assertEquals(21, second.start());
+    assertEquals(22, second.end());
+    assertEquals(1, second.instructions());
+    assertEquals(r.energyPj(), first.energyPj() + second.energyPj(), 1e-6);
+    // By core: core 0's dynamic energy is the load's; each core has its static share.
+    assertEquals(640 * (CIMFLOW.energy().globalPjPerByte() + CIMFLOW.energy().localPjPerByte())
+        + staticMw * 22 * 2.0, r.cores().get(0).energyPj(), 1e-9);
+    assertEquals(6, r.cores().get(0).instructions());
+    assertEquals(3, r.cores().get(1).instructions());
+  }
+
+  private static final java.nio.file.Path NOC_TABLE = java.nio.file.Path.of("..", "dialects",
+      "src", "test", "resources", "cimflow", "flit16dim8.json");
+
+  /**
+   * With CIMFlow's table, 100 bytes from core 0 to core 63 are 7 flits of lat[0][63] cycles
+   * each after the handshake (lat[0][63] + lat[63][0]) from the rendezvous at 3; the energy is
+   * the 7 flits and the request at e[0][63] and the ready at e[63][0]. A 640-byte load on core
+   * 0 issued at 3: the request (lat[0][-1]), then 40 flits of lat[-1][0].
+   */
+  @Test
+  void theNocTableCostsFlitsByThePair() throws Exception {
+    CimflowConfigLoader.NocTable table = CimflowConfigLoader.readNocTable(NOC_TABLE, 64);
+    TimingReport r = new TimingSimulator(CIMFLOW, parse(transfer(0, 63, 100, 0)), table)
+        .run(GUARD);
+    long there = Math.round(table.latency(0, 63));
+    long back = Math.round(table.latency(63, 0));
+    assertEquals(3 + there + back + 7 * there, r.cycles());
+    assertEquals(8 * table.energy(0, 63) + table.energy(63, 0), r.energyByUnit().get("noc"),
+        1e-9);
+    assertEquals("table", r.noc());
+
+    TimingReport load = new TimingSimulator(CIMFLOW, parse("# core 0\n" + GLOBAL_COPY), table)
+        .run(GUARD);
+    assertEquals(3 + Math.round(table.latency(0, -1)) + 40 * Math.round(table.latency(-1, 0)),
+        load.cycles());
   }
 
   @Test
