@@ -50,7 +50,7 @@ import cimir.dialect.hw.HardwareModel;
  *   global store             F lat[c][-1] on c's port, then the acknowledgement lat[-1][c]
  *                            energy F e[data] + e[request or acknowledgement]
  *
- * Energy (pJ): MVM  rows T columns g macPj;  local bytes read or written  localPjPerByte;
+ * Energy (pJ): MVM of n inputs  n T columns g macPj;  local bytes read or written  localPjPerByte;
  *   global bytes  globalPjPerByte;  flit hops  nocPjPerFlitHop (mesh);  vector elements
  *   vectorPjPerOp;  switched arrays  switchPj;  bytes written into the macro space
  *   weightWritePjPerByte;  static  staticMwPerCore C cycles nsPerCycle.
@@ -111,10 +111,14 @@ public final class TimingModel {
     return (long) hops * hw.noc().cyclesPerHop() + flits(hw, bytes) - 1;
   }
 
-  /** MACs of one CIM_MVM on `groups` groups: rows x T x columns each. */
-  public static long mvmMacs(HardwareModel hw, long groups) {
+  /**
+   * MACs of one CIM_MVM of `length` inputs (at most a macro's rows; the rows beyond are idle)
+   * on `groups` groups: length x T x columns each.
+   */
+  public static long mvmMacs(HardwareModel hw, long groups, long length) {
     HardwareModel.Macro m = hw.core().macro();
-    return (long) m.rows() * hw.core().macrosPerGroup() * m.columns() * groups;
+    return Math.min(m.rows(), Math.max(0, length)) * hw.core().macrosPerGroup() * m.columns()
+        * groups;
   }
 
   static long ceil(long a, long b) {

@@ -17,8 +17,8 @@ import java.util.Map;
  * @param instructions instructions completed over all cores
  * @param nocFlits flits sent by SEND/RECV pairs
  * @param nocFlitHops those flits times the hops each travels
- * @param arrayMacs MACs the arrays performed: rows x columns of every macro of every active
- *     group of every CIM_MVM (zero weights and padded inputs count)
+ * @param arrayMacs MACs the arrays performed: the input length x columns of every macro of
+ *     every active group of every CIM_MVM (zero weights and padded inputs count)
  * @param utilisation busy share of the chip's resources over the run: `arrays` (busy
  *     macro-cycles over macros x cycles), each unit (busy cycles over cores x cycles),
  *     `global-port`, `noc-links` (flit-hops over directed links x cycles)

@@ -322,7 +322,7 @@ public final class TimingSimulator {
       case CIM_MVM -> {
         long groups = Math.max(0, s[4]);
         end = issue + TimingModel.mvmCycles(hw);
-        long macs = TimingModel.mvmMacs(hw, groups);
+        long macs = TimingModel.mvmMacs(hw, groups, r[f[1]]);
         ledger.charge(c, Ledger.Kind.CIM, macs * hw.energy().macPj());
         ledger.charge(c, Ledger.Kind.LOCAL, groups * Math.max(0, r[f[1]])
             * hw.energy().localPjPerByte());

@@ -1,0 +1,159 @@
+package cimir.sim.timing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cimir.dialect.func.FuncOp;
+import cimir.dialect.graph.GraphDialect;
+import cimir.dialect.graph.GraphShapes;
+import cimir.dialect.hw.HardwareModel;
+import cimir.dialect.hw.HwArch;
+import cimir.dialect.hw.HwPresets;
+import cimir.dialect.isa.IsaDialect;
+import cimir.dialect.isa.IsaProgram;
+import cimir.dialect.meta.MetaDialect;
+import cimir.dialect.op.OpDialect;
+import cimir.ir.Attribute;
+import cimir.ir.Context;
+import cimir.ir.Operation;
+import cimir.ir.Value;
+import cimir.lowering.LoweringPasses;
+import cimir.lowering.cost.Demand;
+import cimir.lowering.cost.LowerBound;
+import cimir.lowering.onnx.OnnxImporter;
+import cimir.lowering.onnx.OnnxReader;
+import cimir.pass.PassManager;
+import cimir.pass.PassRegistry;
+import cimir.pass.Pipeline;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The timing simulator against the analytical cost model, per stage and per model: a model
+ * compiled by a named pipeline is costed by the model where `mode-alloc` leaves it (each
+ * segment's `alloc.latency` and `alloc.energy`, and the whole function's lower bound), then
+ * lowered to ISA and timed.
+ *
+ * <p>What is asserted, and why:
+ * <ul>
+ *   <li>No run beats the lower bound, in latency or in energy: the bound charges only peak
+ *       compute, compulsory global traffic and each weight's one write, which every simulated
+ *       run pays at the same rates.</li>
+ *   <li>No simulated stage is faster than the cost model predicts. The model's stage is a
+ *       streamed pipeline: every operator busy at once on ideal kernels, the stage as long as
+ *       its slowest operator plus its weight load. The compiled program does not stream rows
+ *       between producer and consumer (docs/design/meta-to-isa.md, 7.3): an operator starts
+ *       when its producer has finished its whole output, and its vector and data-movement
+ *       loops issue an instruction per cycle where the model charges lanes-wide work.</li>
+ * </ul>
+ * The issue's goal, a simulated stage within 20 % of its prediction, is not met: the table
+ * this test prints shows simulated stages 4 to 500 times longer than predicted (the spread
+ * is stated in the issue's notes). Closing it takes row streaming in meta-to-isa, or a cost
+ * model of the unstreamed code; either makes this test's bound tight.
+ */
+class CostModelCrossCheckTest {
+  private static final Path MODELS = Path.of("..", "models");
+
+  /** A stage as the cost model predicts it. */
+  record Prediction(double cycles, double energyPj) {}
+
+  @ParameterizedTest
+  @CsvSource({"tiny_cnn_weights, cimflow, cimflow", "tiny_cnn_bn_dw, cimflow, cimflow",
+      "tiny_transformer, cimflow, cimflow", "tiny_cnn_weights, dynaplasia, cmswitch",
+      "resnet18, cimflow, cimflow", "mobilenet_v2, cimflow, cimflow",
+      "resnet18, dynaplasia, cmswitch", "bert_base_layer, dynaplasia, cmswitch"})
+  void simulatedStagesAgainstTheCostModel(String model, String arch, String pipeline)
+      throws Exception {
+    HardwareModel hw = HwPresets.byName(arch).orElseThrow();
+    Context ctx = GraphDialect.newContext();
+    ctx.register(new OpDialect());
+    ctx.register(new MetaDialect());
+    ctx.register(new IsaDialect());
+    Operation module = OnnxImporter.importModel(ctx,
+        OnnxReader.read(Files.readAllBytes(MODELS.resolve(model + ".onnx"))), Map.of());
+    module.setAttr(HwArch.ATTR_NAME, HwArch.attr(arch, null));
+    String passes = registry().pipeline(pipeline);
+    int split = passes.indexOf(",place,");
+    run(ctx, module, passes.substring(0, split));
+    FuncOp f = FuncOp.definitions(module).get(0);
+    List<Prediction> predicted = new ArrayList<>();
+    List<Demand> demands = new ArrayList<>();
+    for (Operation op : f.body()) {
+      if (op.name().equals("op.segment")) {
+        predicted.add(new Prediction(number(op, "alloc.latency"), number(op, "alloc.energy")));
+        for (Operation inner : op.region(0).entryBlock()) {
+          if (!inner.name().equals("op.yield")) {
+            demands.add(Demand.fromAttributes(inner));
+          }
+        }
+      }
+    }
+    long inputBytes = GraphShapes.product(GraphShapes.shapeOf(f.body().argument(0).type(), 0));
+    long outputBytes = 0;
+    for (Value v : f.body().terminator().operands()) {
+      outputBytes += GraphShapes.product(GraphShapes.shapeOf(v.type(), 0));
+    }
+    LowerBound bound = LowerBound.of(demands, inputBytes, outputBytes, hw);
+
+    run(ctx, module, passes.substring(split + 1));
+    Operation program = null;
+    for (Operation op : FuncOp.definitions(module).get(0).body()) {
+      if (op.name().equals("isa.program")) {
+        program = op;
+      }
+    }
+    TimingReport r = new TimingSimulator(hw, IsaProgram.fromOp(program)).run(2_000_000_000L);
+
+    assertTrue(r.cycles() >= bound.cycles(), r.cycles() + " simulated cycles beat the lower"
+        + " bound of " + bound.cycles());
+    assertTrue(r.energyPj() >= bound.energyPj(), r.energyPj() + " simulated pJ beat the lower"
+        + " bound of " + bound.energyPj());
+    assertEquals(predicted.size(), r.stages().size(), "a stage per segment");
+    double predictedCycles = 0;
+    double predictedPj = 0;
+    System.out.printf(Locale.ROOT, "cross-check %s on %s by %s (lower bound %.0f cycles,"
+        + " %.0f pJ)%n  %-6s %14s %14s %7s %16s %16s %7s%n", model, arch, pipeline,
+        bound.cycles(), bound.energyPj(), "stage", "predicted", "simulated", "ratio",
+        "predicted pJ", "simulated pJ", "ratio");
+    for (int k = 0; k < predicted.size(); k++) {
+      Prediction p = predicted.get(k);
+      TimingReport.StageFigures s = r.stages().get(k);
+      double dynamic = s.energyPj() - s.energyByUnit().get("static");
+      System.out.printf(Locale.ROOT, "  %-6d %14.0f %14d %7.2f %16.0f %16.0f %7.2f%n", k,
+          p.cycles(), s.cycles(), s.cycles() / p.cycles(), p.energyPj(), dynamic,
+          dynamic / p.energyPj());
+      assertTrue(s.cycles() >= p.cycles(), "stage " + k + ": " + s.cycles()
+          + " simulated cycles, " + p.cycles() + " predicted");
+      predictedCycles += p.cycles();
+      predictedPj += p.energyPj();
+    }
+    double dynamic = r.energyPj() - r.energyByUnit().get("static");
+    System.out.printf(Locale.ROOT, "  %-6s %14.0f %14d %7.2f %16.0f %16.0f %7.2f%n", "all",
+        predictedCycles, r.cycles(), r.cycles() / predictedCycles, predictedPj, dynamic,
+        dynamic / predictedPj);
+  }
+
+  private static double number(Operation op, String name) {
+    return ((Attribute.FloatAttr) op.attr(name)).doubleValue();
+  }
+
+  private static PassRegistry registry() {
+    PassRegistry registry = new PassRegistry();
+    LoweringPasses.registerPasses(registry);
+    return registry;
+  }
+
+  private static void run(Context ctx, Operation module, String passes) {
+    PassManager pm = new PassManager(ctx, Pipeline.parse(passes, registry(),
+        ctx.diagnostics()));
+    assertTrue(pm.run(module, PassManager.Instrumentation.DEFAULT),
+        () -> ctx.diagnostics().diagnostics().stream().map(ctx.diagnostics()::format)
+            .toList().toString());
+  }
+}
