@@ -16,7 +16,7 @@ final class Core {
   record Decoded(Instruction kind, int[] f, IsaInst source) {}
 
   /** What a blocked core waits for. */
-  sealed interface Wait permits SendWait, RecvWait, BarrierWait {}
+  sealed interface Wait permits SendWait, RecvWait, BarrierWait, TagWait {}
 
   /** A SEND of `bytes` bytes from local `src` to `dst` of core `to`, tagged `id`. */
   record SendWait(int to, int id, long src, long dst, int bytes) implements Wait {}
@@ -26,6 +26,9 @@ final class Core {
 
   /** Arrived at barrier `id`, which `count` cores must reach. */
   record BarrierWait(int id, int count) implements Wait {}
+
+  /** WAIT: `count` signals of TAG `id` from core `from` (0: any). */
+  record TagWait(int from, int id, int count) implements Wait {}
 
   static final int REGISTERS = 32;
 
@@ -113,8 +116,8 @@ final class Core {
       case CIM_SWITCH -> cim.switchMode(r[f[0]], r[f[1]], f[2]);
       case VEC_OP -> vector.execute(f[4], f[5], address(r[f[0]], 0), address(r[f[1]], 0),
           address(r[f[2]], 0), r[f[3]]);
-      case REDUCE, WAIT, TAG -> throw new Fault(d.kind() + " is not implemented");
-      case SEND, RECV, BARRIER -> throw new IllegalStateException(d.kind() + " across cores");
+      case REDUCE -> throw new Fault(d.kind() + " is not implemented");
+      case SEND, RECV, BARRIER, WAIT, TAG -> throw new IllegalStateException(d.kind() + " across cores");
     }
     return pc + 1;
   }

@@ -36,6 +36,7 @@ public final class FunctionalSimulator {
   private final byte[] global;
   private final Core[] cores;
   private final Map<Integer, Arrivals> openBarriers = new HashMap<>();
+  private final Tags tags = new Tags();
   private long limit;
   private long total;
   private long transfers;
@@ -117,6 +118,8 @@ public final class FunctionalSimulator {
           case SEND -> send(c, d.f());
           case RECV -> recv(c, d.f());
           case BARRIER -> barrier(c, d.f());
+          case TAG -> tag(c, d.f());
+          case WAIT -> await(c, d.f());
           default -> complete(c, c.execute(d));
         }
       } catch (Fault f) {
@@ -223,8 +226,34 @@ public final class FunctionalSimulator {
     }
   }
 
+  /** TAG rs: signals `GRF[rs]`, and wakes the WAITs it completes. */
+  private void tag(Core c, int[] f) throws SimulationException {
+    tags.tag(c.id, c.grf[f[0]], 0);
+    complete(c, c.pc + 1);
+    for (Core w : cores) {
+      if (w.wait instanceof Core.TagWait t && tags.seen(t.from(), t.id()) >= t.count()) {
+        w.wait = null;
+        complete(w, w.pc + 1);
+      }
+    }
+  }
+
+  /** WAIT rs, rt, rd: until TAG `GRF[rt]` from core `GRF[rs]` (0: any) came `GRF[rd]` times. */
+  private void await(Core c, int[] f) throws Fault, SimulationException {
+    Core.TagWait t = new Core.TagWait(c.grf[f[0]], c.grf[f[1]], c.grf[f[2]]);
+    Tags.check(t.from(), t.count(), cores.length);
+    if (tags.seen(t.from(), t.id()) >= t.count()) {
+      complete(c, c.pc + 1);
+    } else {
+      c.wait = t;
+    }
+  }
+
   /** `core 1 to receive 64 bytes with id 3 (core 1 has ended)`. */
   private String waitsFor(Core.Wait w) {
+    if (w instanceof Core.TagWait t) {
+      return tags.waitsFor(t.from(), t.id(), t.count());
+    }
     if (w instanceof Core.SendWait s) {
       return SimulationException.toReceive(s.to(), s.bytes(), s.id(), cores[s.to()].ended());
     }

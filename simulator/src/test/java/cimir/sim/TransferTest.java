@@ -139,6 +139,46 @@ class TransferTest {
     assertEquals(42, word(unordered, 0));
   }
 
+  /**
+   * The barrier test's ordering by TAG and WAIT: core 1 signals id 9 after its store, core 0
+   * waits for one signal of id 9 from core 1 before its load; a WAIT from any core (0) for two
+   * signals counts core 1's second TAG too. A WAIT nothing signals is a deadlock that says what
+   * it waits for.
+   */
+  @Test
+  void aWaitOrdersItsCoreAfterTheTag() throws SimulationException {
+    String asm = """
+        # core 0
+        G_LI r1, 1
+        G_LI r2, 9
+        G_LI r3, 1
+        WAIT r1, r2, r3
+        G_LI r30, 1315968
+        SC_LDG r30, r5, 0
+        SC_STG r30, r5, 4
+        G_LI r3, 2
+        WAIT r0, r2, r3
+        # core 1
+        G_LI r2, 9
+        G_LI r30, 1315968
+        G_LI r5, 42
+        SC_STG r30, r5, 0
+        TAG r2
+        TAG r2
+        """;
+    byte[] global = new byte[8];
+    FunctionalSimulator.Result r = Asm.run(asm, global);
+    assertEquals(42, word(global, 4));
+    assertEquals(9, r.executed()[0]);
+    assertEquals(6, r.executed()[1]);
+
+    SimulationException e = Asm.failure(asm.replace("TAG r2\nTAG r2\n", "TAG r2\n"),
+        new byte[8]);
+    assertTrue(e.isDeadlock());
+    assertEquals("deadlock: core 0, pc 8 'WAIT r0, r2, r3' waits for 2 signals of TAG 9 from"
+        + " any core (1 seen)", e.getMessage());
+  }
+
   /** A barrier of all 64 cores, reached twice by each (ids 0 and 1), one core idle between. */
   @Test
   void everyCoreReachesEveryBarrier() throws SimulationException {

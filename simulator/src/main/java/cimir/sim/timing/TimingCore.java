@@ -26,13 +26,15 @@ final class TimingCore {
   record Access(long start, long end, boolean write, long until) {}
 
   /** What a blocked core waits for; `ready` is the cycle the instruction could issue. */
-  sealed interface Wait permits SendWait, RecvWait, BarrierWait {}
+  sealed interface Wait permits SendWait, RecvWait, BarrierWait, TagWait {}
 
   record SendWait(int to, int id, long src, long dst, int bytes, long ready) implements Wait {}
 
   record RecvWait(int from, int id, long dst, int bytes, long ready) implements Wait {}
 
   record BarrierWait(int id, int count, long ready) implements Wait {}
+
+  record TagWait(int from, int id, int count, long ready) implements Wait {}
 
   private static final int REGISTERS = 32;
   private static final int MAX_RANGES = 8;

@@ -31,6 +31,8 @@ import cimir.dialect.hw.HardwareModel;
  *                                         its bytes stay pending until end
  *   BARRIER                               release = max(arrivals) + L_barrier, arrival =
  *                                         max(next, end of every earlier instruction)
+ *   TAG                                   1 on the transfer unit; signals at its end
+ *   WAIT for n signals                    issue = max(ready, n-th signal + L_tag)
  *
  * NoC: core c sits at (row c / Q, column c mod Q); XY routing (columns first); the k-th link
  * of a route (k = 0..h-1) carries the transfer's F flits during [start + k cph, start + k cph
@@ -75,6 +77,8 @@ public final class TimingModel {
   public static final int VECTOR_LATENCY = 2;
   /** L_barrier: the last arrival's signal reaches every core and releases it. */
   public static final int BARRIER_LATENCY = 2;
+  /** L_tag: a TAG's signal reaches a waiting core. */
+  public static final int TAG_LATENCY = 2;
 
   /** Cycles of one CIM_MVM: every input bit through the pipeline, the groups in parallel. */
   public static long mvmCycles(HardwareModel hw) {

@@ -20,6 +20,7 @@ import cimir.dialect.isa.IsaInst;
 import cimir.dialect.isa.IsaProgram;
 import cimir.sim.Fault;
 import cimir.sim.SimulationException;
+import cimir.sim.Tags;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,6 +54,7 @@ public final class TimingSimulator {
   private final TimingCore[] cores;
   private final Mesh mesh;
   private final Map<Integer, Arrivals> openBarriers = new HashMap<>();
+  private final Tags tags = new Tags();
   /** Cores in order of their next issue cycle, then of their ids. */
   private static final Comparator<TimingCore> ORDER =
       Comparator.comparingLong((TimingCore c) -> c.time).thenComparingInt(c -> c.id);
@@ -259,6 +261,8 @@ public final class TimingSimulator {
         case SEND -> send(c, op);
         case RECV -> recv(c, op);
         case BARRIER -> barrier(c, op);
+        case TAG -> tag(c, op);
+        case WAIT -> await(c, op);
         default -> local(c, op);
       }
     } catch (Fault f) {
@@ -285,7 +289,7 @@ public final class TimingSimulator {
           (long) Math.max(0, s[4] - 1) * s[6] + r[f[1]]);
       case CIM_OUT -> c.write(address(r[f[2]], 0), 4L * r[f[0]] * Math.max(0, s[4]));
       case VEC_OP -> vectorRanges(c, f);
-      case REDUCE, WAIT, TAG -> throw new Fault(op.kind() + " is not implemented");
+      case REDUCE -> throw new Fault(op.kind() + " is not implemented");
       default -> { }
     }
     issue = c.rangesReady(issue);
@@ -609,6 +613,51 @@ public final class TimingSimulator {
     }
   }
 
+  /** TAG rs: signals `GRF[rs]` when it ends, and releases the WAITs it completes. */
+  private void tag(TimingCore c, TimingCore.Op op) throws SimulationException {
+    c.clearRanges();
+    long issue = c.earliest(op);
+    long end = issue + 1;
+    tags.tag(c.id, c.grf[op.f()[0]], end);
+    finish(c, op, issue, end);
+    for (TimingCore w : cores) {
+      if (w.wait instanceof TimingCore.TagWait t && tags.seen(t.from(), t.id()) >= t.count()) {
+        w.wait = null;
+        long at = Math.max(t.ready(), tags.nth(t.from(), t.id(), t.count())
+            + TimingModel.TAG_LATENCY);
+        finish(w, w.code[w.pc], at, at + 1);
+        wake(w);
+      }
+    }
+  }
+
+  /** WAIT rs, rt, rd: until TAG `GRF[rt]` from core `GRF[rs]` (0: any) came `GRF[rd]` times. */
+  private void await(TimingCore c, TimingCore.Op op) throws Fault, SimulationException {
+    int[] f = op.f();
+    TimingCore.TagWait t = new TimingCore.TagWait(c.grf[f[0]], c.grf[f[1]], c.grf[f[2]],
+        c.earliest(op));
+    Tags.check(t.from(), t.count(), cores.length);
+    c.clearRanges();
+    if (tags.seen(t.from(), t.id()) >= t.count()) {
+      long at = t.count() == 0 ? t.ready() : Math.max(t.ready(),
+          tags.nth(t.from(), t.id(), t.count()) + TimingModel.TAG_LATENCY);
+      finish(c, op, at, at + 1);
+    } else {
+      c.wait = t;
+    }
+  }
+
+  /** `op`, a synchronisation on the transfer unit, ran on `c` from `issue` to `end`. */
+  private void finish(TimingCore c, TimingCore.Op op, long issue, long end)
+      throws SimulationException {
+    c.retire(op, issue, end);
+    busy[Unit.TRANSFER.ordinal()] += end - issue;
+    if (trace != null) {
+      trace.event(c.id, Unit.TRANSFER, op.kind().name(), issue, end);
+    }
+    complete(c, c.pc + 1);
+  }
+
   /** A core that was blocked can run again. */
   private void wake(TimingCore c) {
     if (c.runnable()) {
@@ -618,6 +667,9 @@ public final class TimingSimulator {
 
   /** `core 1 to receive 64 bytes with id 3 (core 1 has ended)`, as the functional one says. */
   private String waitsFor(TimingCore.Wait w) {
+    if (w instanceof TimingCore.TagWait t) {
+      return tags.waitsFor(t.from(), t.id(), t.count());
+    }
     if (w instanceof TimingCore.SendWait s) {
       return SimulationException.toReceive(s.to(), s.bytes(), s.id(), cores[s.to()].ended());
     }

@@ -459,6 +459,40 @@ class TimingTest {
         load.cycles());
   }
 
+  /**
+   * Core 1's TAG issues at 1 and signals at its end, 2; core 0's WAIT (ready at 3) issues at
+   * 2 + TAG_LATENCY = 4 and ends at 5, its next instruction at 6. A WAIT for a second signal
+   * that never comes is a deadlock.
+   */
+  @Test
+  void aWaitIssuesWhenTheTagsSignalArrives() throws SimulationException {
+    TimingReport r = time("""
+        # core 0
+        G_LI r1, 1
+        G_LI r2, 9
+        G_LI r3, 1
+        WAIT r1, r2, r3
+        G_LI r4, 0
+        # core 1
+        G_LI r2, 9
+        TAG r2
+        """);
+    assertEquals(6, r.coreCycles()[0]);
+    assertEquals(2, r.coreCycles()[1]);
+    SimulationException e = assertThrows(SimulationException.class, () -> time("""
+        # core 0
+        G_LI r2, 9
+        G_LI r3, 2
+        WAIT r0, r2, r3
+        # core 1
+        G_LI r2, 9
+        TAG r2
+        """));
+    assertTrue(e.isDeadlock());
+    assertEquals("deadlock: core 0, pc 2 'WAIT r0, r2, r3' waits for 2 signals of TAG 9 from"
+        + " any core (1 seen)", e.getMessage());
+  }
+
   @Test
   void theInstructionGuardStopsARunawayLoop() {
     SimulationException e = assertThrows(SimulationException.class,
