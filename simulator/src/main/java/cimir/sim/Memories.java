@@ -10,7 +10,7 @@ import java.util.List;
  * inside one memory; the gap between the buffer and global memory belongs to none. Local
  * memories start zeroed and are allocated at their first use, so idle cores cost nothing.
  */
-final class Memories {
+public final class Memories {
   /** Where a range of bytes lives: `length` bytes of `bytes` from `offset`. */
   record Span(byte[] bytes, int offset, int length) {}
 
@@ -43,8 +43,23 @@ final class Memories {
   private final Region macro;
   private final long globalBase;
   private final byte[] global;
+  private final long globalBytes;
+
+  /**
+   * The address space alone, for checking ranges without data (the timing simulator). Its
+   * global memory has no end, as the functional simulator's ends only where the program's
+   * memory image does: the lowering does not yet hold a program to the chip's global capacity
+   * (the LLaMA decode block on the cimflow preset reaches past its 32 MiB).
+   */
+  public static Memories layout(AddressMap map) {
+    return new Memories(map, null, Long.MAX_VALUE / 2);
+  }
 
   Memories(AddressMap map, byte[] global) {
+    this(map, global, global.length);
+  }
+
+  private Memories(AddressMap map, byte[] global, long globalBytes) {
     this.macro = new Region("macro space", map.macro(), map.arrays() * map.arrayBytes());
     this.local = List.of(macro, new Region("weight memory", map.wmem(), map.wmemBytes()),
         new Region("input memory", map.imem(), map.imemBytes()),
@@ -52,6 +67,7 @@ final class Memories {
         new Region("input register buffer", map.ibuf(), AddressMap.IBUF_BYTES));
     this.globalBase = map.global();
     this.global = global;
+    this.globalBytes = globalBytes;
   }
 
   /** The macro space's bytes: array `slot`'s at `slot x arrayBytes`. */
@@ -65,6 +81,11 @@ final class Memories {
 
   /** `n` bytes at `addr` in a local memory; `what` names the operand in a fault. */
   Span local(long addr, long n, String what) throws Fault {
+    Region r = localRegion(addr, n, what);
+    return new Span(r.bytes(), (int) (addr - r.base), (int) n);
+  }
+
+  private Region localRegion(long addr, long n, String what) throws Fault {
     checkSize(n, what);
     if (isGlobal(addr)) {
       throw new Fault(what + " " + range(addr, n) + " is in global memory, which this"
@@ -72,7 +93,7 @@ final class Memories {
     }
     for (Region r : local) {
       if (r.holds(addr, n)) {
-        return new Span(r.bytes(), (int) (addr - r.base), (int) n);
+        return r;
       }
     }
     throw new Fault(what + " " + range(addr, n) + " lies in no local memory" + near(addr));
@@ -80,16 +101,32 @@ final class Memories {
 
   /** `n` bytes at `addr` in global memory. */
   Span global(long addr, long n, String what) throws Fault {
+    checkGlobal(addr, n, what);
+    return new Span(global, (int) (addr - globalBase), (int) n);
+  }
+
+  private void checkGlobal(long addr, long n, String what) throws Fault {
     checkSize(n, what);
     if (!isGlobal(addr)) {
       throw new Fault(what + " " + range(addr, n) + " is not in global memory, which starts at "
           + globalBase);
     }
-    if (addr + n > globalBase + global.length) {
+    if (addr + n > globalBase + globalBytes) {
       throw new Fault(what + " " + range(addr, n) + " runs past the end of global memory ("
-          + (globalBase + global.length) + ")");
+          + (globalBase + globalBytes) + ")");
     }
-    return new Span(global, (int) (addr - globalBase), (int) n);
+  }
+
+  /**
+   * Faults as `local` (or `global`, when `global` is true) would on `n` bytes at `addr`,
+   * touching no data.
+   */
+  public void check(long addr, long n, boolean global, String what) throws Fault {
+    if (global) {
+      checkGlobal(addr, n, what);
+    } else {
+      localRegion(addr, n, what);
+    }
   }
 
   /** `n` bytes at `addr`, global memory when `addr` is at or after its start. */

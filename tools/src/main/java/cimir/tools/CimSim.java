@@ -92,6 +92,14 @@ public final class CimSim extends ToolCommand {
       description = "stop with an error after this many instructions over all cores")
   long maxInstructions;
 
+  @Option(names = "--unchecked-addresses", description = "timing: do not check that every"
+      + " range lies in one memory (CIMFlow's own programs mix two address maps)")
+  boolean uncheckedAddresses;
+
+  @Option(names = "--max-cycles", paramLabel = "N", defaultValue = "1000000000000",
+      description = "timing: stop with an error when the run passes this many cycles")
+  long maxCycles;
+
   @Option(names = "--stats", description = "print the instructions each core executed to"
       + " standard error")
   boolean stats;
@@ -221,7 +229,8 @@ public final class CimSim extends ToolCommand {
         return 1;
       }
     }
-    TimingSimulator sim = new TimingSimulator(hw, IsaProgram.fromOp(program), table);
+    TimingSimulator sim = new TimingSimulator(hw, IsaProgram.fromOp(program), table)
+        .maxCycles(maxCycles).checkAddresses(!uncheckedAddresses);
     java.io.StringWriter events = trace != null ? new java.io.StringWriter() : null;
     if (events != null) {
       sim.traceTo(events);

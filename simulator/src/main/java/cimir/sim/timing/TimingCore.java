@@ -4,6 +4,7 @@ import cimir.dialect.isa.Field;
 import cimir.dialect.isa.Instruction;
 import cimir.dialect.isa.IsaInst;
 import cimir.sim.Fault;
+import cimir.sim.Memories;
 import cimir.sim.Scalar;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,6 +105,28 @@ final class TimingCore {
     rangeEnd[ranges] = start + bytes;
     rangeWrite[ranges] = write;
     ranges++;
+  }
+
+  /**
+   * Faults as the functional core would unless every range of the instruction being issued
+   * lies inside one memory: global memory for SC_LDG and SC_STG, either for MEM_CPY, a local
+   * memory for the rest.
+   */
+  void checkRanges(Instruction kind, Memories space, long globalBase) throws Fault {
+    for (int i = 0; i < ranges; i++) {
+      long start = rangeStart[i];
+      boolean global = switch (kind) {
+        case SC_LDG, SC_STG -> true;
+        case MEM_CPY -> start >= globalBase;
+        default -> false;
+      };
+      String what = switch (kind) {
+        case SC_LD, SC_ST, SC_LDG, SC_STG -> "the word";
+        case MEM_CPY, SEND, RECV -> rangeWrite[i] ? "the destination" : "the source";
+        default -> rangeWrite[i] ? "the output" : "an input";
+      };
+      space.check(start, rangeEnd[i] - start, global, what);
+    }
   }
 
   /** The first cycle `op` may issue by the issue slot, its unit and its registers. */

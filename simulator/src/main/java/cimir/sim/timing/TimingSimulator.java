@@ -19,6 +19,7 @@ import cimir.dialect.isa.Instruction;
 import cimir.dialect.isa.IsaInst;
 import cimir.dialect.isa.IsaProgram;
 import cimir.sim.Fault;
+import cimir.sim.Memories;
 import cimir.sim.SimulationException;
 import cimir.sim.Tags;
 import java.io.Writer;
@@ -51,6 +52,8 @@ public final class TimingSimulator {
   private final long globalBase;
   /** The end of the macro space: a write below it writes arrays. */
   private final long macroEnd;
+  /** The memories' places, to check every range an instruction touches. */
+  private final Memories space;
   private final TimingCore[] cores;
   private final Mesh mesh;
   private final Map<Integer, Arrivals> openBarriers = new HashMap<>();
@@ -67,6 +70,8 @@ public final class TimingSimulator {
   /** The issue cycle of the core being run: no later request of a resource is ready before. */
   private long now;
   private long limit;
+  private long maxCycles = Long.MAX_VALUE;
+  private boolean checkAddresses = true;
   private long total;
   /** CIMFlow's per-pair NoC table, or null for the mesh. */
   private final CimflowConfigLoader.NocTable table;
@@ -102,6 +107,7 @@ public final class TimingSimulator {
     this.hw = hw;
     this.globalBase = AddressMap.of(hw).global();
     this.macroEnd = AddressMap.of(hw).wmem();
+    this.space = Memories.layout(AddressMap.of(hw));
     this.mesh = new Mesh(hw.meshRows(), hw.meshCols(), hw.noc().cyclesPerHop());
     this.table = table;
     this.injection = new Timeline[hw.cores() + 1];
@@ -121,6 +127,22 @@ public final class TimingSimulator {
    */
   public TimingSimulator traceTo(Writer out) {
     this.traceOut = out;
+    return this;
+  }
+
+  /**
+   * Whether a range outside every memory faults (the default). CIMFlow's own 4-convolution
+   * program needs `false`: its glue code and its kernels were generated for two different
+   * address maps (docs/design/meta-to-isa.md, 2.2), and CIMFlow's timing mode never checks.
+   */
+  public TimingSimulator checkAddresses(boolean check) {
+    this.checkAddresses = check;
+    return this;
+  }
+
+  /** Stops the next run with a fault when an instruction would end after cycle `cycles`. */
+  public TimingSimulator maxCycles(long cycles) {
+    this.maxCycles = cycles;
     return this;
   }
 
@@ -292,6 +314,9 @@ public final class TimingSimulator {
       case REDUCE -> throw new Fault(op.kind() + " is not implemented");
       default -> { }
     }
+    if (checkAddresses) {
+      c.checkRanges(op.kind(), space, globalBase);
+    }
     issue = c.rangesReady(issue);
     long end = issue + 1;
     switch (op.kind()) {
@@ -418,7 +443,7 @@ public final class TimingSimulator {
     long n = Math.max(0, r[f[3]]);
     int funct = f[4];
     int inputs = f[5];
-    c.read(address(r[f[0]], 0), n * width(s[16]));
+    c.read(address(r[f[0]], 0), funct == VSET ? width(s[16]) : n * width(s[16]));
     if (inputs >= 2) {
       long in2 = switch (funct) {
         case VEC_QUANTIZE -> 8 * n;
@@ -443,7 +468,7 @@ public final class TimingSimulator {
   private static long vectorBytes(TimingCore c, int[] f) {
     int[] s = c.srf;
     long n = Math.max(0, c.grf[f[3]]);
-    long bytes = n * width(s[16]) + n * width(s[20]);
+    long bytes = (f[4] == VSET ? 1 : n) * width(s[16]) + n * width(s[20]);
     for (int k = 2; k <= f[5]; k++) {
       bytes += n * width(s[15 + k]);
     }
@@ -461,6 +486,10 @@ public final class TimingSimulator {
       throw SimulationException.fault(c.id, c.pc, c.code[c.pc].source(), "the run exceeds "
           + limit + " instructions over all cores");
     }
+    if (c.lastEnd > maxCycles) {
+      throw SimulationException.fault(c.id, c.pc, c.code[c.pc].source(), "the run passes "
+          + maxCycles + " cycles (--max-cycles)");
+    }
     total++;
     ledger.completed(c, c.lastEnd);
     c.pc = next;
@@ -475,6 +504,9 @@ public final class TimingSimulator {
     long src = address(c.grf[f[0]], 0);
     int bytes = c.grf[f[3]];
     c.read(src, bytes);
+    if (checkAddresses) {
+      c.checkRanges(op.kind(), space, globalBase);
+    }
     long ready = c.rangesReady(c.earliest(op));
     TimingCore.SendWait s = new TimingCore.SendWait(to, c.grf[f[4]], src,
         address(c.grf[f[2]], 0), bytes, ready);
@@ -496,6 +528,9 @@ public final class TimingSimulator {
     long dst = address(c.grf[f[2]], 0);
     int bytes = c.grf[f[3]];
     c.write(dst, bytes);
+    if (checkAddresses) {
+      c.checkRanges(op.kind(), space, globalBase);
+    }
     long ready = c.rangesReady(c.earliest(op));
     TimingCore.RecvWait r = new TimingCore.RecvWait(from, c.grf[f[4]], dst, bytes, ready);
     TimingCore sender = cores[from];
