@@ -4,33 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cimir.dialect.func.FuncOp;
-import cimir.dialect.graph.GraphDialect;
 import cimir.dialect.hw.HardwareModel;
-import cimir.dialect.hw.HwArch;
 import cimir.dialect.hw.HwPresets;
-import cimir.dialect.isa.IsaDialect;
 import cimir.dialect.isa.IsaProgram;
-import cimir.dialect.meta.MetaDialect;
-import cimir.dialect.op.OpDialect;
 import cimir.interp.Interpreter;
 import cimir.interp.ModelInputs;
 import cimir.interp.Tensor;
 import cimir.ir.Attribute;
 import cimir.ir.BlockArgument;
-import cimir.ir.Context;
 import cimir.ir.Operation;
 import cimir.ir.Value;
-import cimir.lowering.LoweringPasses;
-import cimir.lowering.onnx.OnnxImporter;
-import cimir.lowering.onnx.OnnxReader;
-import cimir.pass.PassManager;
-import cimir.pass.PassRegistry;
-import cimir.pass.Pipeline;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -42,7 +27,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * and the LLaMA decode block. VGG16 and the LLaMA prefill block are left to bench/ for time.
  */
 class CompiledModelsTest {
-  private static final Path MODELS = Path.of("..", "models");
 
   @ParameterizedTest
   @CsvSource({"tiny_cnn_weights, cimflow, cimflow", "tiny_cnn_weights, dynaplasia, cmswitch",
@@ -60,8 +44,9 @@ class CompiledModelsTest {
       "llama7b_block_decode, cimflow, cimflow", "llama7b_block_decode, dynaplasia, cmswitch"})
   void simulatedOutputsAreTheInterpretersBitForBit(String model, String arch, String pipeline)
       throws Exception {
-    Operation reference = compile(model, arch, "canonicalize,quantize");
-    Operation compiled = compile(model, arch, registry().pipeline(pipeline));
+    Operation reference = ModelCompiler.compile(model, arch, "canonicalize,quantize");
+    Operation compiled = ModelCompiler.compile(model, arch,
+        ModelCompiler.registry().pipeline(pipeline));
     Operation refFunc = FuncOp.definitions(reference).get(0).op();
     FuncOp func = FuncOp.definitions(compiled).get(0);
     List<Tensor> args = ModelInputs.arguments(refFunc, 1);
@@ -101,28 +86,5 @@ class CompiledModelsTest {
                 + e.get(k) + ", simulated " + g.get(k));
       }
     }
-  }
-
-  private static PassRegistry registry() {
-    PassRegistry registry = new PassRegistry();
-    LoweringPasses.registerPasses(registry);
-    return registry;
-  }
-
-  private static Operation compile(String model, String arch, String pipeline)
-      throws Exception {
-    Context ctx = GraphDialect.newContext();
-    ctx.register(new OpDialect());
-    ctx.register(new MetaDialect());
-    ctx.register(new IsaDialect());
-    Operation module = OnnxImporter.importModel(ctx,
-        OnnxReader.read(Files.readAllBytes(MODELS.resolve(model + ".onnx"))), Map.of());
-    module.setAttr(HwArch.ATTR_NAME, HwArch.attr(arch, null));
-    PassManager pm = new PassManager(ctx, Pipeline.parse(pipeline, registry(),
-        ctx.diagnostics()));
-    assertTrue(pm.run(module, PassManager.Instrumentation.DEFAULT),
-        () -> ctx.diagnostics().diagnostics().stream().map(ctx.diagnostics()::format)
-            .toList().toString());
-    return module;
   }
 }

@@ -4,33 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cimir.dialect.func.FuncOp;
-import cimir.dialect.graph.GraphDialect;
 import cimir.dialect.graph.GraphShapes;
 import cimir.dialect.hw.HardwareModel;
-import cimir.dialect.hw.HwArch;
 import cimir.dialect.hw.HwPresets;
-import cimir.dialect.isa.IsaDialect;
 import cimir.dialect.isa.IsaProgram;
-import cimir.dialect.meta.MetaDialect;
-import cimir.dialect.op.OpDialect;
+import cimir.sim.ModelCompiler;
 import cimir.ir.Attribute;
 import cimir.ir.Context;
 import cimir.ir.Operation;
 import cimir.ir.Value;
-import cimir.lowering.LoweringPasses;
 import cimir.lowering.cost.Demand;
 import cimir.lowering.cost.LowerBound;
-import cimir.lowering.onnx.OnnxImporter;
-import cimir.lowering.onnx.OnnxReader;
-import cimir.pass.PassManager;
-import cimir.pass.PassRegistry;
-import cimir.pass.Pipeline;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -58,7 +45,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * model of the unstreamed code; either makes this test's bound tight.
  */
 class CostModelCrossCheckTest {
-  private static final Path MODELS = Path.of("..", "models");
 
   /** A stage as the cost model predicts it. */
   record Prediction(double cycles, double energyPj) {}
@@ -71,16 +57,11 @@ class CostModelCrossCheckTest {
   void simulatedStagesAgainstTheCostModel(String model, String arch, String pipeline)
       throws Exception {
     HardwareModel hw = HwPresets.byName(arch).orElseThrow();
-    Context ctx = GraphDialect.newContext();
-    ctx.register(new OpDialect());
-    ctx.register(new MetaDialect());
-    ctx.register(new IsaDialect());
-    Operation module = OnnxImporter.importModel(ctx,
-        OnnxReader.read(Files.readAllBytes(MODELS.resolve(model + ".onnx"))), Map.of());
-    module.setAttr(HwArch.ATTR_NAME, HwArch.attr(arch, null));
-    String passes = registry().pipeline(pipeline);
+    Context ctx = ModelCompiler.context();
+    Operation module = ModelCompiler.importModel(ctx, model, arch);
+    String passes = ModelCompiler.registry().pipeline(pipeline);
     int split = passes.indexOf(",place,");
-    run(ctx, module, passes.substring(0, split));
+    ModelCompiler.run(ctx, module, passes.substring(0, split));
     FuncOp f = FuncOp.definitions(module).get(0);
     List<Prediction> predicted = new ArrayList<>();
     List<Demand> demands = new ArrayList<>();
@@ -101,13 +82,8 @@ class CostModelCrossCheckTest {
     }
     LowerBound bound = LowerBound.of(demands, inputBytes, outputBytes, hw);
 
-    run(ctx, module, passes.substring(split + 1));
-    Operation program = null;
-    for (Operation op : FuncOp.definitions(module).get(0).body()) {
-      if (op.name().equals("isa.program")) {
-        program = op;
-      }
-    }
+    ModelCompiler.run(ctx, module, passes.substring(split + 1));
+    Operation program = ModelCompiler.program(module);
     TimingReport r = new TimingSimulator(hw, IsaProgram.fromOp(program)).run(2_000_000_000L);
 
     assertTrue(r.cycles() >= bound.cycles(), r.cycles() + " simulated cycles beat the lower"
@@ -141,19 +117,5 @@ class CostModelCrossCheckTest {
 
   private static double number(Operation op, String name) {
     return ((Attribute.FloatAttr) op.attr(name)).doubleValue();
-  }
-
-  private static PassRegistry registry() {
-    PassRegistry registry = new PassRegistry();
-    LoweringPasses.registerPasses(registry);
-    return registry;
-  }
-
-  private static void run(Context ctx, Operation module, String passes) {
-    PassManager pm = new PassManager(ctx, Pipeline.parse(passes, registry(),
-        ctx.diagnostics()));
-    assertTrue(pm.run(module, PassManager.Instrumentation.DEFAULT),
-        () -> ctx.diagnostics().diagnostics().stream().map(ctx.diagnostics()::format)
-            .toList().toString());
   }
 }

@@ -3,23 +3,10 @@ package cimir.sim.timing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cimir.dialect.func.FuncOp;
-import cimir.dialect.graph.GraphDialect;
 import cimir.dialect.hw.HardwareModel;
-import cimir.dialect.hw.HwArch;
 import cimir.dialect.hw.HwPresets;
-import cimir.dialect.isa.IsaDialect;
 import cimir.dialect.isa.IsaProgram;
-import cimir.dialect.meta.MetaDialect;
-import cimir.dialect.op.OpDialect;
-import cimir.ir.Context;
 import cimir.ir.Operation;
-import cimir.lowering.LoweringPasses;
-import cimir.lowering.onnx.OnnxImporter;
-import cimir.lowering.onnx.OnnxReader;
-import cimir.pass.PassManager;
-import cimir.pass.PassRegistry;
-import cimir.pass.Pipeline;
 import cimir.interp.ModelInputs;
 import cimir.interp.Tensor;
 import cimir.ir.Attribute;
@@ -27,12 +14,10 @@ import cimir.ir.BlockArgument;
 import cimir.ir.Value;
 import cimir.sim.FunctionalSimulator;
 import cimir.sim.MemoryImage;
+import cimir.sim.ModelCompiler;
 import java.util.ArrayList;
 import java.util.List;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -42,7 +27,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * and wider flits never slower.
  */
 class TimedModelsTest {
-  private static final Path MODELS = Path.of("..", "models");
 
   @ParameterizedTest
   @CsvSource({"tiny_cnn_weights, cimflow, cimflow", "tiny_cnn_bn_dw, cimflow, cimflow",
@@ -87,12 +71,6 @@ class TimedModelsTest {
         + r.cycles() + " without");
   }
 
-  private static PassRegistry registry() {
-    PassRegistry registry = new PassRegistry();
-    LoweringPasses.registerPasses(registry);
-    return registry;
-  }
-
   /** The global memory image of `program` on the inputs and weights of ModelInputs. */
   private static byte[] image(Operation program, String model) {
     Operation func = program.parentOp();
@@ -111,23 +89,9 @@ class TimedModelsTest {
 
   /** The `isa.program` op of `model` compiled for `arch` by the named pipeline. */
   static Operation compile(String model, String arch, String pipeline) throws Exception {
-    Context ctx = GraphDialect.newContext();
-    ctx.register(new OpDialect());
-    ctx.register(new MetaDialect());
-    ctx.register(new IsaDialect());
-    Operation module = OnnxImporter.importModel(ctx,
-        OnnxReader.read(Files.readAllBytes(MODELS.resolve(model + ".onnx"))), Map.of());
-    module.setAttr(HwArch.ATTR_NAME, HwArch.attr(arch, null));
-    PassManager pm = new PassManager(ctx, Pipeline.parse(registry().pipeline(pipeline),
-        registry(), ctx.diagnostics()));
-    assertTrue(pm.run(module, PassManager.Instrumentation.DEFAULT),
-        () -> ctx.diagnostics().diagnostics().stream().map(ctx.diagnostics()::format)
-            .toList().toString());
-    for (Operation op : FuncOp.definitions(module).get(0).body()) {
-      if (op.name().equals("isa.program")) {
-        return op;
-      }
-    }
-    throw new AssertionError(model + " compiled to no isa.program");
+    Operation program = ModelCompiler.program(ModelCompiler.compile(model, arch,
+        ModelCompiler.registry().pipeline(pipeline)));
+    assertTrue(program != null, model + " compiled to no isa.program");
+    return program;
   }
 }
