@@ -29,13 +29,40 @@ public final class PassManager {
   /** The time and statistics of one pass run, for `--timing` and `--pass-statistics`. */
   public record PassRecord(String argument, long nanos, Map<String, Long> statistics) {}
 
+  /** Told before and after each pass runs (progress lines, IR snapshots between passes). */
+  public interface Listener {
+    /** Pass `index` (0-based) of `count`, `argument`, is about to run. */
+    default void beforePass(String argument, int index, int count) {}
+
+    /** Pass `argument` ran and the IR verified; `module` is the top-level op. */
+    default void afterPass(String argument, Operation module) {}
+  }
+
   private final Context ctx;
   private final Pipeline pipeline;
   private final List<PassRecord> records = new ArrayList<>();
+  private Listener listener = new Listener() {};
+  private int passCount;
+  private int passIndex;
 
   public PassManager(Context ctx, Pipeline pipeline) {
     this.ctx = ctx;
     this.pipeline = pipeline;
+  }
+
+  /** Tells `l` about every pass this manager runs from now on. */
+  public PassManager listen(Listener l) {
+    listener = l;
+    return this;
+  }
+
+  /** The passes of a pipeline, nested ones included, each counted once. */
+  private static int count(List<Pipeline.Node> nodes) {
+    int n = 0;
+    for (Pipeline.Node node : nodes) {
+      n += node instanceof Pipeline.NestNode nest ? count(nest.nodes()) : 1;
+    }
+    return n;
   }
 
   public List<PassRecord> records() {
@@ -90,6 +117,8 @@ public final class PassManager {
 
   /** Runs the pipeline; returns false when a pass failed or the IR did not verify after it. */
   public boolean run(Operation module, Instrumentation instr) {
+    passCount = count(pipeline.nodes());
+    passIndex = 0;
     return run(pipeline.nodes(), module, instr);
   }
 
@@ -107,6 +136,8 @@ public final class PassManager {
       Pass pass = node.pass();
       Map<String, Long> stats = PassContext.newStatistics();
       PassContext pc = new PassContext(ctx, stats, instr.reports(), instr.solverLog());
+      listener.beforePass(node.info().argument(), passIndex, passCount);
+      passIndex++;
       long start = System.nanoTime();
       for (Operation target : anchors(root, pass.anchor())) {
         pass.run(target, pc);
@@ -127,6 +158,7 @@ public final class PassManager {
       if (instr.verifyEach() && !Verifier.verify(ctx, topOf(root))) {
         return false;
       }
+      listener.afterPass(node.info().argument(), topOf(root));
     }
     return true;
   }
