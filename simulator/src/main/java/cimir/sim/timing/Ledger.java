@@ -29,6 +29,10 @@ final class Ledger {
     long instructions;
     long arrayMacs;
     long macroCycles;
+    /** Busy cycles by unit, summed over cores. */
+    final long[] busy = new long[Unit.values().length];
+    /** The cores that used a unit other than the scalar one in the stage. */
+    final java.util.BitSet activeCores = new java.util.BitSet();
   }
 
   private final double[][] corePj;
@@ -59,6 +63,15 @@ final class Ledger {
     Stage s = stage(c.stage);
     s.arrayMacs += macs;
     s.macroCycles += macroCycles;
+  }
+
+  /** `unit` of `c` was busy for `cycles` in `c`'s stage. */
+  void busy(TimingCore c, Unit unit, long cycles) {
+    Stage s = stage(c.stage);
+    s.busy[unit.ordinal()] += cycles;
+    if (unit != Unit.SCALAR && cycles > 0) { // scalar work alone is a barrier's set-up
+      s.activeCores.set(c.id);
+    }
   }
 
   /** An instruction of `c` completed at `end`. */

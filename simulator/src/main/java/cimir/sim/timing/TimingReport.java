@@ -41,13 +41,17 @@ public record TimingReport(long cycles, double seconds, double energyPj, long[] 
 
   /**
    * One stage: cycles `[start, end)`, what ran in it and what it spent (static over its
-   * cycles included); `arrayUtilisation` is its busy macro-cycles over macros x its cycles.
+   * cycles included); `arrayUtilisation` is its busy macro-cycles over macros x its cycles;
+   * `busyCyclesByUnit` sums the cores' `scalar`, `cim`, `vector` and `transfer` cycles;
+   * `activeCores` counts the cores that used their CIM, vector or transfer unit in it (not
+   * only the scalar set-up of its barrier).
    */
   public record StageFigures(int index, long start, long end, long instructions,
       long arrayMacs, double energyPj, Map<String, Double> energyByUnit,
-      double arrayUtilisation) {
+      double arrayUtilisation, Map<String, Long> busyCyclesByUnit, int activeCores) {
     public StageFigures {
       energyByUnit = Map.copyOf(energyByUnit);
+      busyCyclesByUnit = Map.copyOf(busyCyclesByUnit);
     }
 
     public long cycles() {

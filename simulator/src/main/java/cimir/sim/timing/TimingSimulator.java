@@ -219,8 +219,13 @@ public final class TimingSimulator {
     for (int k = 0; k < ran.size(); k++) {
       Ledger.Stage s = ran.get(k);
       Map<String, Double> pj = byKind(s.pj, staticMw * hw.cores() * (s.end - start) * ns);
+      Map<String, Long> stageBusy = new LinkedHashMap<>();
+      for (Unit u : Unit.values()) {
+        stageBusy.put(u.key, s.busy[u.ordinal()]);
+      }
       stages.add(new TimingReport.StageFigures(k, start, s.end, s.instructions, s.arrayMacs,
-          sum(pj), pj, share(s.macroCycles, hw.totalMacros() * (s.end - start))));
+          sum(pj), pj, share(s.macroCycles, hw.totalMacros() * (s.end - start)), stageBusy,
+          s.activeCores.cardinality()));
       macroCycles += s.macroCycles;
       macs += s.arrayMacs;
       start = s.end;
@@ -379,7 +384,7 @@ public final class TimingSimulator {
     int next = c.execute(op);
     c.retire(op, issue, end);
     if (op.unit() != null) {
-      busy[op.unit().ordinal()] += end - issue;
+      busy(c, op.unit(), end - issue);
       if (trace != null) {
         trace.event(c.id, op.unit(), op.kind().name(), issue, end);
       }
@@ -594,7 +599,7 @@ public final class TimingSimulator {
     for (TimingCore c : new TimingCore[] {sender, receiver}) {
       c.wait = null;
       c.retire(c.code[c.pc], rendezvous, end);
-      busy[Unit.TRANSFER.ordinal()] += end - rendezvous;
+      busy(c, Unit.TRANSFER, end - rendezvous);
       if (trace != null) {
         trace.event(c.id, Unit.TRANSFER, c.code[c.pc].kind().name(), rendezvous, end);
       }
@@ -682,11 +687,17 @@ public final class TimingSimulator {
     }
   }
 
+  /** `unit` of `c` was busy for `cycles`: counted for the chip and for `c`'s stage. */
+  private void busy(TimingCore c, Unit unit, long cycles) {
+    busy[unit.ordinal()] += cycles;
+    ledger.busy(c, unit, cycles);
+  }
+
   /** `op`, a synchronisation on the transfer unit, ran on `c` from `issue` to `end`. */
   private void finish(TimingCore c, TimingCore.Op op, long issue, long end)
       throws SimulationException {
     c.retire(op, issue, end);
-    busy[Unit.TRANSFER.ordinal()] += end - issue;
+    busy(c, Unit.TRANSFER, end - issue);
     if (trace != null) {
       trace.event(c.id, Unit.TRANSFER, op.kind().name(), issue, end);
     }
