@@ -251,7 +251,7 @@ public final class CimSim extends ToolCommand {
     }
     if (report != null && !Tools.writeOutput(report.toString(), stdout, stderr, "cim-sim",
         out -> {
-          out.write(reportJson(hw, r));
+          out.write(json(reportNode(hw, r, nocTable)));
           return true;
         })) {
       return 1;
@@ -299,10 +299,14 @@ public final class CimSim extends ToolCommand {
     return text.toString();
   }
 
+  /** `node` as indented JSON text with a final newline. */
+  static String json(JsonNode node) throws IOException {
+    return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n";
+  }
+
   /** Every figure of a timing run, as JSON: the chip's, each stage's and each core's. */
-  private String reportJson(HardwareModel hw, TimingReport r) throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    ObjectNode root = json.createObjectNode();
+  static ObjectNode reportNode(HardwareModel hw, TimingReport r, Path nocTable) {
+    ObjectNode root = new ObjectMapper().createObjectNode();
     root.put("chip", hw.name());
     root.put("noc", r.noc());
     if (nocTable != null) {
@@ -334,6 +338,9 @@ public final class CimSim extends ToolCommand {
       o.put("array_utilisation", s.arrayUtilisation());
       o.put("energy_pj", s.energyPj());
       sorted(o.putObject("energy_pj_by_unit"), s.energyByUnit());
+      o.put("active_cores", s.activeCores());
+      ObjectNode stageBusy = o.putObject("busy_cycles_by_unit");
+      new TreeMap<>(s.busyCyclesByUnit()).forEach(stageBusy::put);
     }
     ArrayNode perCore = root.putArray("cores");
     for (TimingReport.CoreFigures c : r.cores()) {
@@ -349,7 +356,7 @@ public final class CimSim extends ToolCommand {
     for (long c : r.coreCycles()) {
       cycles.add(c);
     }
-    return json.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    return root;
   }
 
   private static void sorted(ObjectNode into, Map<String, Double> values) {

@@ -67,6 +67,21 @@ final class Tools {
     return status.get();
   }
 
+  /**
+   * A temporary file next to `target`, readable by all as an ordinary output file is
+   * (Files.createTempFile makes it private to the owner).
+   */
+  private static Path temporaryBeside(Path target, String tool) throws IOException {
+    Path tmp = Files.createTempFile(target.getParent(), "." + tool, ".tmp");
+    try {
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions
+          .fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: its default permissions stand.
+    }
+    return tmp;
+  }
+
   /** Writes a tool's output; returns whether everything it wrote is complete. */
   @FunctionalInterface
   interface OutputBody {
@@ -86,7 +101,7 @@ final class Tools {
     Writer out;
     if (toFile) {
       try {
-        tmp = Files.createTempFile(target.getParent(), "." + tool, ".tmp");
+        tmp = temporaryBeside(target, tool);
         out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
       } catch (IOException | RuntimeException e) {
         stderr.println(output + ": error: could not write output file: " + e.getMessage());
@@ -132,7 +147,7 @@ final class Tools {
     Path target = Path.of(output).toAbsolutePath();
     Path tmp = null;
     try {
-      tmp = Files.createTempFile(target.getParent(), "." + tool, ".tmp");
+      tmp = temporaryBeside(target, tool);
       Files.write(tmp, bytes);
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING,
           StandardCopyOption.ATOMIC_MOVE);
