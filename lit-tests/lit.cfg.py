@@ -8,6 +8,7 @@
 #   CIM_TRANSLATE  path of cim-translate (default: <repo>/bin/cim-translate)
 #   CIM_INTERP     path of cim-interp (default: <repo>/bin/cim-interp)
 #   CIM_SIM        path of cim-sim (default: <repo>/bin/cim-sim)
+#   CIM_RUN        path of cim-run (default: <repo>/bin/cim-run)
 #   FILECHECK  path of FileCheck (default: /usr/lib/llvm-19/bin/FileCheck)
 #
 # `not` is lit's builtin, so nothing is substituted for it.
@@ -30,6 +31,7 @@ cim_opt = os.environ.get("CIM_OPT") or os.path.join(repo_root, "bin", "cim-opt")
 cim_translate = os.environ.get("CIM_TRANSLATE") or os.path.join(repo_root, "bin", "cim-translate")
 cim_interp = os.environ.get("CIM_INTERP") or os.path.join(repo_root, "bin", "cim-interp")
 cim_sim = os.environ.get("CIM_SIM") or os.path.join(repo_root, "bin", "cim-sim")
+cim_run = os.environ.get("CIM_RUN") or os.path.join(repo_root, "bin", "cim-run")
 filecheck = os.environ.get("FILECHECK") or "/usr/lib/llvm-19/bin/FileCheck"
 
 # Tool names as whole words only (lit substitutions are regular expressions).
@@ -37,6 +39,7 @@ config.substitutions.append((r"(?<![\w/.-])cim-opt(?![\w-])", cim_opt))
 config.substitutions.append((r"(?<![\w/.-])cim-translate(?![\w-])", cim_translate))
 config.substitutions.append((r"(?<![\w/.-])cim-interp(?![\w-])", cim_interp))
 config.substitutions.append((r"(?<![\w/.-])cim-sim(?![\w-])", cim_sim))
+config.substitutions.append((r"(?<![\w/.-])cim-run(?![\w-])", cim_run))
 config.substitutions.append((r"(?<![\w/.-])FileCheck(?![\w-])", filecheck))
 
 # %models: the ONNX models shipped with the repository.

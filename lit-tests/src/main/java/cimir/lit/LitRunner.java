@@ -42,6 +42,7 @@ public final class LitRunner {
     tools.put("cim-translate", CimTranslate::run);
     tools.put("cim-interp", CimInterp::run);
     tools.put("cim-sim", cimir.tools.CimSim::run);
+    tools.put("cim-run", cimir.tools.CimRun::run);
     return tools;
   }
 
