@@ -186,9 +186,9 @@ public final class CimRun extends ToolCommand {
     TimingReport t = r.timing();
     StringBuilder out = new StringBuilder();
     int operators = r.stages().stream().mapToInt(Flow.StagePrediction::operators).sum();
-    out.append(String.format(Locale.ROOT, "%s on %s (%d core%s, %.0f MHz), pipeline %s: %d"
+    out.append(String.format(Locale.ROOT, "%s on %s (%d core%s, %.0f MHz), %s: %d"
         + " operators in %d stage%s, %d instructions%n", r.model(), hw.name(), hw.cores(),
-        hw.cores() == 1 ? "" : "s", hw.clockMhz(), r.pipeline(), operators, r.stages().size(),
+        hw.cores() == 1 ? "" : "s", hw.clockMhz(), r.describePipeline(), operators, r.stages().size(),
         r.stages().size() == 1 ? "" : "s", r.staticInstructions()));
     double ms = 1e-3 / hw.clockMhz();
     double predicted = r.predictedCycles();

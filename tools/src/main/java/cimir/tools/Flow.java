@@ -68,6 +68,12 @@ final class Flow {
       LowerBound bound, TimingReport timing, long staticInstructions, long compileNanos,
       long simulateNanos, List<PassManager.PassRecord> passes, Boolean outputsMatch,
       String mismatch) {
+    /** "pipeline NAME" or "passes P1,P2,...", as the run was asked for. */
+    String describePipeline() {
+      return pipeline.startsWith("--pass=") ? "passes " + pipeline.substring("--pass=".length())
+          : "pipeline " + pipeline;
+    }
+
     double predictedCycles() {
       return stages.stream().mapToDouble(StagePrediction::cycles).sum();
     }
