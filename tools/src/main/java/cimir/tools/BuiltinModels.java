@@ -2,6 +2,9 @@ package cimir.tools;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -28,5 +31,37 @@ final class BuiltinModels {
       }
       return in.readAllBytes();
     }
+  }
+
+  /** A model to run: its name, how diagnostics name it, and its ONNX bytes. */
+  record Source(String name, String file, byte[] onnx) {}
+
+  /** The ONNX file `path`, named by its file name without `.onnx`. */
+  static Source file(Path path) throws Flow.Failure {
+    String file = path.toString();
+    String base = path.getFileName().toString();
+    String name = base.endsWith(".onnx") ? base.substring(0, base.length() - 5) : base;
+    try {
+      return new Source(name, file, Files.readAllBytes(path));
+    } catch (NoSuchFileException e) {
+      throw new Flow.Failure(file + ": error: could not open input file: no such file");
+    } catch (IOException | RuntimeException e) {
+      throw new Flow.Failure(file + ": error: could not read input file: " + e.getMessage());
+    }
+  }
+
+  /** The built-in model `name`; `tool` starts the diagnostic when there is none. */
+  static Source builtin(String name, String tool) throws Flow.Failure {
+    byte[] onnx;
+    try {
+      onnx = bytes(name);
+    } catch (IOException e) {
+      throw new Flow.Failure(tool + ": error: " + e.getMessage());
+    }
+    if (onnx == null) {
+      throw new Flow.Failure(tool + ": error: no built-in model '" + name + "' (known: "
+          + String.join(", ", NAMES) + ")");
+    }
+    return new Source(name, "<built-in " + name + ">", onnx);
   }
 }

@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -108,32 +106,14 @@ public final class CimRun extends ToolCommand {
     if (!arch.check("cim-run", stderr)) {
       return 1;
     }
-    String name;
-    String file;
-    byte[] onnx;
-    if (input != null) {
-      file = input.toString();
-      String base = input.getFileName().toString();
-      name = base.endsWith(".onnx") ? base.substring(0, base.length() - 5) : base;
-      try {
-        onnx = Files.readAllBytes(input);
-      } catch (NoSuchFileException e) {
-        stderr.println(file + ": error: could not open input file: no such file");
-        return 1;
-      } catch (IOException | RuntimeException e) {
-        stderr.println(file + ": error: could not read input file: " + e.getMessage());
-        return 1;
-      }
-    } else {
-      name = model;
-      file = "<built-in " + model + ">";
-      onnx = BuiltinModels.bytes(model);
-      if (onnx == null) {
-        stderr.println("cim-run: error: no built-in model '" + model + "' (known: "
-            + String.join(", ", BuiltinModels.NAMES) + ")");
-        return 1;
-      }
+    BuiltinModels.Source source;
+    try {
+      source = input != null ? BuiltinModels.file(input) : BuiltinModels.builtin(model, "cim-run");
+    } catch (Flow.Failure e) {
+      stderr.println(e.getMessage());
+      return 1;
     }
+    String file = source.file();
     PassRegistry registry = Registrations.passes();
     ProgressLine line = new ProgressLine(stderr, progress != null ? progress
         : System.console() != null);
@@ -142,7 +122,7 @@ public final class CimRun extends ToolCommand {
         .nocTable(nocTable).limits(maxCycles, 4_000_000_000L).trace(events).progress(line);
     Flow.Result r;
     try {
-      r = flow.run(name, file, onnx, pipeline, passes);
+      r = flow.run(source.name(), file, source.onnx(), pipeline, passes);
     } catch (Flow.Failure e) {
       line.clear();
       stderr.println(e.getMessage());
