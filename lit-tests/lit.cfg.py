@@ -9,6 +9,7 @@
 #   CIM_INTERP     path of cim-interp (default: <repo>/bin/cim-interp)
 #   CIM_SIM        path of cim-sim (default: <repo>/bin/cim-sim)
 #   CIM_RUN        path of cim-run (default: <repo>/bin/cim-run)
+#   CIM_EXPLORE    path of cim-explore (default: <repo>/bin/cim-explore)
 #   FILECHECK  path of FileCheck (default: /usr/lib/llvm-19/bin/FileCheck)
 #
 # `not` is lit's builtin, so nothing is substituted for it.
@@ -32,6 +33,7 @@ cim_translate = os.environ.get("CIM_TRANSLATE") or os.path.join(repo_root, "bin"
 cim_interp = os.environ.get("CIM_INTERP") or os.path.join(repo_root, "bin", "cim-interp")
 cim_sim = os.environ.get("CIM_SIM") or os.path.join(repo_root, "bin", "cim-sim")
 cim_run = os.environ.get("CIM_RUN") or os.path.join(repo_root, "bin", "cim-run")
+cim_explore = os.environ.get("CIM_EXPLORE") or os.path.join(repo_root, "bin", "cim-explore")
 filecheck = os.environ.get("FILECHECK") or "/usr/lib/llvm-19/bin/FileCheck"
 
 # Tool names as whole words only (lit substitutions are regular expressions).
@@ -40,6 +42,7 @@ config.substitutions.append((r"(?<![\w/.-])cim-translate(?![\w-])", cim_translat
 config.substitutions.append((r"(?<![\w/.-])cim-interp(?![\w-])", cim_interp))
 config.substitutions.append((r"(?<![\w/.-])cim-sim(?![\w-])", cim_sim))
 config.substitutions.append((r"(?<![\w/.-])cim-run(?![\w-])", cim_run))
+config.substitutions.append((r"(?<![\w/.-])cim-explore(?![\w-])", cim_explore))
 config.substitutions.append((r"(?<![\w/.-])FileCheck(?![\w-])", filecheck))
 
 # %models: the ONNX models shipped with the repository.

@@ -43,6 +43,7 @@ public final class LitRunner {
     tools.put("cim-interp", CimInterp::run);
     tools.put("cim-sim", cimir.tools.CimSim::run);
     tools.put("cim-run", cimir.tools.CimRun::run);
+    tools.put("cim-explore", cimir.tools.CimExplore::run);
     return tools;
   }
 

@@ -67,9 +67,8 @@ public final class CimExplore extends ToolCommand {
       description = "stop after N points of this run (the sweep resumes on the next run)")
   Integer maxNewPoints;
 
-  @Option(names = "--plots", negatable = true, defaultValue = "true",
-      description = "write the plots (default: yes)")
-  boolean plots;
+  @Option(names = "--no-plots", description = "do not write the plots")
+  boolean noPlots;
 
   @Option(names = "--max-cycles", paramLabel = "N", defaultValue = "1000000000000",
       description = "a point whose simulation passes this many cycles fails")
@@ -196,7 +195,7 @@ public final class CimExplore extends ToolCommand {
       return 1;
     }
     List<Path> plotted = List.of();
-    if (plots) {
+    if (!noPlots) {
       try {
         plotted = ExplorePlots.write(output.resolve("plots"), axes, records);
       } catch (IOException | RuntimeException e) {
