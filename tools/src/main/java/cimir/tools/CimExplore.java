@@ -263,9 +263,10 @@ public final class CimExplore extends ToolCommand {
     for (ObjectNode r : records) {
       JsonNode f = r.path("figures");
       if ("ok".equals(r.path("status").asText())) {
-        out.append(String.format(Locale.ROOT, "%-" + width + "s  %-6s %13d %13.0f %8.2f %13.1f%n",
+        out.append(String.format(Locale.ROOT, "%-" + width + "s  %-6s %13d %13.0f %8s %13.1f%n",
             r.get("point").asText(), "ok", f.path("sim_cycles").asLong(),
-            f.path("pred_cycles").asDouble(), f.path("sim_over_pred").asDouble(),
+            f.path("pred_cycles").asDouble(), f.has("sim_over_pred") ? String.format(
+                Locale.ROOT, "%.2f", f.get("sim_over_pred").asDouble()) : "-",
             f.path("sim_energy_uj").asDouble()));
       } else {
         failed++;

@@ -2,6 +2,7 @@ package cimir.transforms.segment;
 
 import cimir.dialect.func.FuncOp;
 import cimir.dialect.hw.HardwareModel;
+import cimir.ir.Attribute;
 import cimir.ir.Block;
 import cimir.ir.Operation;
 import cimir.lowering.alloc.Allocated;
@@ -54,8 +55,6 @@ public final class ModeAllocPass implements Pass {
     if (hw == null) {
       return;
     }
-    StageModel model = new StageModel(hw, options.batch(),
-        StageModel.objective(options.objective()), options.policy().equals("mip"), true);
     MipAllocator mip = new MipAllocator(options.timeLimitMillis() / 1000.0,
         ctx.solverLog() ? ctx.reports() : null);
     double worstGap = 0;
@@ -63,6 +62,11 @@ public final class ModeAllocPass implements Pass {
     try {
       for (FuncOp f : FuncOp.definitions(module)) {
         Block body = f.body();
+        boolean duplicate = !(f.op().attr(SegmentPass.NO_DUPLICATION)
+            instanceof Attribute.StringAttr d && d.value().equals("none"));
+        StageModel model = new StageModel(hw, options.batch(),
+            StageModel.objective(options.objective()), options.policy().equals("mip"),
+            duplicate);
         OperatorGraph g = new OperatorGraph(body);
         StageCoster coster = g.coster(model, mip::solve);
         List<BitSet> stages = g.segments(body);

@@ -56,6 +56,9 @@ public final class SegmentPass implements Pass {
       "time limit of each MIP");
 
   /** The options. */
+  /** On a function whose plan allows no extra weight copies: `segment.duplication = "none"`. */
+  public static final String NO_DUPLICATION = "segment.duplication";
+
   public record Options(String objective, String strategy, int maxStates, long batch,
       String policy, String arch, long timeLimitMillis) {}
 
@@ -164,6 +167,10 @@ public final class SegmentPass implements Pass {
           coster.allocate(stage, 0));
     }
     body.parentOp().setAttr("segment.space", Attribute.StringAttr.of(r.space()));
+    if (options.strategy().equals("greedy-nodup")) {
+      // The plan is one copy of every weight; mode-alloc keeps it so.
+      body.parentOp().setAttr(NO_DUPLICATION, Attribute.StringAttr.of("none"));
+    }
     return true;
   }
 
