@@ -22,6 +22,12 @@ def by(rs, *keys):
     return {tuple(r[k] for k in keys): r for r in rs if r["status"] == "ok"}
 
 
+def pct(x):
+    """A share as a percentage with enough digits to show a small one."""
+    v = 100 * float(x)
+    return f"{v:.2g} %" if v < 1 else f"{v:.1f} %"
+
+
 def ratio(a, b):
     return float(a) / float(b) if float(b) else float("nan")
 
@@ -81,8 +87,8 @@ def cmswitch_modes():
         return
     print("## CMSwitch: mip against all-compute (preset dynaplasia)\n")
     print("| model | mip pred. cycles | speedup (pred.) | speedup (sim.) |"
-          " mode-switch share (pred.) | memory-mode switches |")
-    print("| --- | --- | --- | --- | --- | --- |")
+          " mode-switch share (pred.) | (sim.) | transition share (pred.) | switches |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     t = by(rs, "model", "policy")
     pred, sim = [], []
     for (model, policy), r in t.items():
@@ -94,11 +100,12 @@ def cmswitch_modes():
         pred.append(p)
         sim.append(s)
         print(f"| {model} | {float(r['pred_cycles']):.0f} | {p:.2f}x | {s:.2f}x | "
-              f"{100 * float(r['pred_switch_share']):.1f} % | {r['switches']} |")
+              f"{pct(r['pred_switch_share'])} | {pct(r['sim_switch_share'])} | "
+              f"{pct(r['pred_transition_share'])} | {r['switches']} |")
     if pred:
         print(f"| mean (geometric) | | {statistics.geometric_mean(pred):.2f}x |"
-              f" {statistics.geometric_mean(sim):.2f}x | | |")
-        print(f"| max | | {max(pred):.2f}x | {max(sim):.2f}x | | |")
+              f" {statistics.geometric_mean(sim):.2f}x | | | | |")
+        print(f"| max | | {max(pred):.2f}x | {max(sim):.2f}x | | | | |")
     failed = [r for r in rs if r["status"] != "ok"]
     if failed:
         print(f"\n{len(failed)} points failed: " + "; ".join(
@@ -106,7 +113,76 @@ def cmswitch_modes():
     print()
 
 
+def beyond_pipelines():
+    rs = rows("beyond/pipelines/results.csv")
+    if rs is None:
+        return
+    print("## Beyond both: the default pipeline against the best of cimflow and cmswitch\n")
+    print("| model | chip | default sim. cycles | best of the two (sim.) | default speedup (sim.)"
+          " | default pred. cycles | best of the two (pred.) | default speedup (pred.) |"
+          " default energy (sim. uJ) | best energy (sim. uJ) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    t = by(rs, "model", "arch", "pipeline")
+    sim, pred = [], []
+    for (model, arch, pipeline), r in t.items():
+        if pipeline != "default":
+            continue
+        others = [(p, t[(model, arch, p)]) for p in ("cimflow", "cmswitch")
+                  if (model, arch, p) in t]
+        if not others:
+            continue
+        bs = min(others, key=lambda o: float(o[1]["sim_cycles"]))
+        bp = min(others, key=lambda o: float(o[1]["pred_cycles"]))
+        be = min(others, key=lambda o: float(o[1]["sim_energy_uj"]))
+        s = ratio(bs[1]["sim_cycles"], r["sim_cycles"])
+        p = ratio(bp[1]["pred_cycles"], r["pred_cycles"])
+        sim.append(s)
+        pred.append(p)
+        print(f"| {model} | {arch} | {r['sim_cycles']} | {bs[1]['sim_cycles']} ({bs[0]}) |"
+              f" {s:.2f}x | {float(r['pred_cycles']):.0f} |"
+              f" {float(bp[1]['pred_cycles']):.0f} ({bp[0]}) | {p:.2f}x |"
+              f" {float(r['sim_energy_uj']):.1f} | {float(be[1]['sim_energy_uj']):.1f} ({be[0]}) |")
+    if sim:
+        print(f"| mean (geometric) | | | | {statistics.geometric_mean(sim):.2f}x | | |"
+              f" {statistics.geometric_mean(pred):.2f}x | | |")
+    failed(rs, "arch", "pipeline")
+    print()
+
+
+def beyond_objectives():
+    rs = rows("beyond/objectives/results.csv")
+    if rs is None:
+        return
+    print("## Beyond both: energy and EDP objectives against latency (default pipeline, cimflow)\n")
+    print("| model | objective | sim. cycles | sim. energy (uJ) | sim. EDP vs latency objective |"
+          " pred. cycles | pred. energy (uJ) | pred. EDP vs latency objective |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    t = by(rs, "model", "objective")
+    for (model, objective), r in t.items():
+        base = t.get((model, "latency"))
+        if not base:
+            continue
+        se = ratio(float(r["sim_cycles"]) * float(r["sim_energy_uj"]),
+                   float(base["sim_cycles"]) * float(base["sim_energy_uj"]))
+        pe = ratio(float(r["pred_cycles"]) * float(r["pred_energy_uj"]),
+                   float(base["pred_cycles"]) * float(base["pred_energy_uj"]))
+        print(f"| {model} | {objective} | {r['sim_cycles']} | {float(r['sim_energy_uj']):.1f} |"
+              f" {se:.3f} | {float(r['pred_cycles']):.0f} | {float(r['pred_energy_uj']):.1f} |"
+              f" {pe:.3f} |")
+    failed(rs, "objective")
+    print()
+
+
+def failed(rs, *keys):
+    bad = [r for r in rs if r["status"] != "ok"]
+    if bad:
+        print(f"\n{len(bad)} points failed: " + "; ".join(
+            f"{r['model']} " + " ".join(r[k] for k in keys) + f": {r['reason']}" for r in bad))
+
+
 if __name__ == "__main__":
     cimflow_strategies()
     cimflow_design_space()
     cmswitch_modes()
+    beyond_pipelines()
+    beyond_objectives()

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,8 +182,15 @@ final class Exploration {
       f.put("sim_over_pred", predicted == 0 ? 0 : t.cycles() / predicted);
     }
     f.put("sim_over_bound", r.bound().cycles() == 0 ? 0 : t.cycles() / r.bound().cycles());
-    f.put("pred_switch_share", predicted == 0 ? 0 : transition / predicted);
-    f.put("switches", r.stages().stream().mapToLong(Flow.StagePrediction::switches).sum());
+    // A switch costs the macro's switch cycles; the transition adds weight loads and spills.
+    long switches = r.stages().stream().mapToLong(Flow.StagePrediction::switches).sum();
+    double switchCycles = (double) switches * r.hw().core().macro().switchCycles();
+    long activeCores = Arrays.stream(t.coreCycles()).filter(x -> x > 0).count();
+    f.put("pred_switch_share", predicted == 0 ? 0 : switchCycles / predicted);
+    f.put("pred_transition_share", predicted == 0 ? 0 : transition / predicted);
+    f.put("sim_switch_share", t.cycles() == 0 ? 0 : (double) t.busyCyclesByUnit()
+        .getOrDefault("cim-switch", 0L) / (Math.max(1, activeCores) * t.cycles()));
+    f.put("switches", switches);
     f.put("tops", t.tops());
     f.put("tops_per_w", t.topsPerWatt());
     ArrayNode stages = rec.putArray("stages");

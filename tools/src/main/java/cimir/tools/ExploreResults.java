@@ -19,8 +19,9 @@ final class ExploreResults {
   /** The figures of a point, in column order. */
   static final List<String> FIGURES = List.of("stages", "operators", "instructions",
       "sim_cycles", "sim_ms", "sim_energy_uj", "sim_dynamic_energy_uj", "pred_inferences",
-      "pred_cycles", "pred_ms", "pred_energy_uj", "bound_cycles", "bound_energy_uj", "sim_over_pred", "sim_over_bound",
-      "pred_switch_share", "switches", "tops", "tops_per_w");
+      "pred_cycles", "pred_ms", "pred_energy_uj", "bound_cycles", "bound_energy_uj",
+      "sim_over_pred", "sim_over_bound", "pred_switch_share", "pred_transition_share",
+      "sim_switch_share", "switches", "tops", "tops_per_w");
 
   /** The figures of a stage, in column order. */
   static final List<String> STAGE_FIGURES = List.of("index", "operators", "products", "copies",

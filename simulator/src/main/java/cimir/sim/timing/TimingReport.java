@@ -12,8 +12,9 @@ import java.util.Map;
  * @param energyPj dynamic plus static energy
  * @param coreCycles by core id, the cycle its last instruction completes (0 for an idle core)
  * @param energyByUnit pJ by `cim`, `local`, `global`, `noc`, `vector`, `static`
- * @param busyCyclesByUnit summed over cores: `scalar`, `cim`, `vector`, `transfer`, and the
- *     chip's `global-port` and `noc-links` (flit-hops)
+ * @param busyCyclesByUnit summed over cores: `scalar`, `cim`, `vector`, `transfer`,
+ *     `cim-switch` (the part of `cim` spent switching arrays between modes), and the chip's
+ *     `global-port` and `noc-links` (flit-hops)
  * @param instructions instructions completed over all cores
  * @param nocFlits flits sent by SEND/RECV pairs
  * @param nocFlitHops those flits times the hops each travels

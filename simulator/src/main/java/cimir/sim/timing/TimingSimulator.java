@@ -79,6 +79,8 @@ public final class TimingSimulator {
   private final Timeline[] injection;
   private final Ledger ledger;
   private final long[] busy = new long[Unit.values().length];
+  /** Cycles the CIM units of all cores spent in CIM_SWITCH (a part of `busy[CIM]`). */
+  private long switchBusy;
   private long globalPortBusy;
   private long nocFlits;
   private long nocFlitHops;
@@ -235,6 +237,7 @@ public final class TimingSimulator {
       busyByUnit.put(u.key, busy[u.ordinal()]);
       utilisation.put(u.key, share(busy[u.ordinal()], (long) hw.cores() * cycles));
     }
+    busyByUnit.put("cim-switch", switchBusy);
     busyByUnit.put("global-port", globalPortBusy);
     busyByUnit.put("noc-links", nocFlitHops);
     utilisation.put("global-port", share(globalPortBusy, cycles));
@@ -371,6 +374,7 @@ public final class TimingSimulator {
       }
       case CIM_SWITCH -> {
         end = issue + Math.max(1, core.macro().switchCycles());
+        switchBusy += end - issue;
         ledger.charge(c, Ledger.Kind.CIM, Math.max(0, r[f[1]]) * hw.energy().switchPj());
       }
       case VEC_OP -> {
