@@ -10,7 +10,11 @@ import java.util.List;
 /**
  * Builds {@link StageProblem}s from operators' demands on a hardware model: the numbers of
  * the roofline ({@link RooflineCostModel}) and of the energy table, so that an allocation's
- * period is the roofline latency of its slowest operator.
+ * period is the roofline latency of its slowest operator. One departure from the roofline of
+ * a lone operator: a weight-stationary product's weights are written into its arrays once per
+ * stage, which the stage pays as their load (`l_i`), so its memory term counts only its inputs
+ * and outputs; counting the weights there too would charge them once per inference on top of
+ * the load.
  *
  * @param hw the chip
  * @param batch inferences per stage
@@ -42,16 +46,22 @@ public record StageModel(HardwareModel hw, long batch, StageProblem.Objective ob
     boolean arrays = d.kind() == Demand.Kind.MVM || d.kind() == Demand.Kind.DMM;
     long perCopy = arrays ? CostModel.arraysPerCopy(d, hw) : 0;
     long active = arrays ? CostModel.activeArraysPerCopy(d, hw) : 0;
-    double bytes = d.kind() == Demand.Kind.MOVE ? d.work()
-        : d.inputBytes() + d.outputBytes() + d.weightBytes();
-    double work = d.kind() == Demand.Kind.MOVE ? 0 : d.work();
     boolean stationary = d.kind() == Demand.Kind.MVM;
+    // Stationary weights are loaded once per stage (loadCycles), not streamed per inference.
+    double bytes = d.kind() == Demand.Kind.MOVE ? d.work()
+        : d.inputBytes() + d.outputBytes() + (stationary ? 0 : d.weightBytes());
+    double work = d.kind() == Demand.Kind.MOVE ? 0 : d.work();
     double loadCycles = stationary ? (double) d.weightBytes() / hw.global().bytesPerCycle() : 0;
     HardwareModel.Energy e = hw.energy();
     double loadPj = stationary
         ? d.weightBytes() * (e.globalPjPerByte() + e.weightWritePjPerByte()) : 0;
     return new StageProblem.Item(name, use, perCopy, active, work, bytes, loadCycles, loadPj,
         CostModel.dynamicEnergy(d, hw));
+  }
+
+  /** A move that only slices the weights of a product: no time, bytes or energy of its own. */
+  public StageProblem.Item weightView(String name) {
+    return new StageProblem.Item(name, StageProblem.Use.MOVE, 0, 0, 0, 0, 0, 0, 0);
   }
 
   /**

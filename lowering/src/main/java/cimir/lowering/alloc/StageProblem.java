@@ -19,6 +19,8 @@ import java.util.List;
  *   B_i = y_i + sum_{p in pred(i)} y_p            memory-mode arrays feeding operator i
  *   L_i = max( w_i / R_i(u_i),  b_i / (B_i D_cim + D_main) )    cycles per inference
  *         R_i(u) = a_i u OP_cim (weights), lanes + a_i u OP_cim (activations), lanes (vector)
+ *         b_i = bytes streamed per inference: inputs and outputs (stationary weights are
+ *         loaded once, in l_i below)
  *   T   = max_i L_i                                 the stage's pipeline period
  *   cores: k_i = ceil(u_i / floor(M / a_i)) if a_i <= M else u_i ceil(a_i / M);
  *          sum_i k_i <= P when P > 1 (on a chip of several cores an operator owns whole

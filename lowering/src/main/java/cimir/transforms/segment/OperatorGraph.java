@@ -29,6 +29,7 @@ public final class OperatorGraph {
   private final List<Demand> demands = new ArrayList<>();
   private long[] outputBytes;
   private boolean[] liveOut;
+  private boolean[] weightView;
 
   /** Reads the body of a function (its entry block). */
   public OperatorGraph(Block body) {
@@ -50,6 +51,13 @@ public final class OperatorGraph {
       demands.add(d);
       outputBytes[i] = d.outputBytes();
     }
+    weightView = new boolean[ops.size()];
+    for (int i = ops.size() - 1; i >= 0; i--) {
+      weightView[i] = ops.get(i).name().equals("op.move") && readAsWeights(ops.get(i).result(0));
+      if (weightView[i]) {
+        outputBytes[i] = 0;
+      }
+    }
     Operation ret = body.terminator();
     if (ret != null) {
       for (Value v : ret.operands()) {
@@ -70,6 +78,32 @@ public final class OperatorGraph {
         ops.add(op);
       }
     }
+  }
+
+  /**
+   * Whether every use of `v` reads it as the stationary weights of an `op.mvm` or passes it on
+   * to a weight view (through segment results). Such a move only slices weights: the lowering
+   * emits nothing for it (the arrays are loaded from the weights' place in global memory), and
+   * the product's stage pays for the bytes as its weight load.
+   */
+  private boolean readAsWeights(Value v) {
+    if (v.uses().isEmpty()) {
+      return false;
+    }
+    for (var use : v.uses()) {
+      Operation u = use.owner();
+      Integer j = index.get(u);
+      boolean weights = u.name().equals("op.mvm") && use.index() == 1
+          || j != null && weightView[j];
+      if (!weights && u.name().equals("op.yield") && u.parentOp() != null
+          && u.parentOp().name().equals("op.segment")) {
+        weights = readAsWeights(u.parentOp().result(use.index()));
+      }
+      if (!weights) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The operator that computes `v`, looking through segment results to what they yield. */
@@ -97,6 +131,11 @@ public final class OperatorGraph {
     return demands.get(i);
   }
 
+  /** Whether operator i only slices weights for products (costs nothing of its own). */
+  public boolean weightView(int i) {
+    return weightView[i];
+  }
+
   public Partitioner.Network network() {
     return new Partitioner.Network(preds);
   }
@@ -106,9 +145,14 @@ public final class OperatorGraph {
       java.util.function.Function<StageProblem, cimir.lowering.alloc.Allocated> mip) {
     List<StageProblem.Item> items = new ArrayList<>();
     for (int i = 0; i < ops.size(); i++) {
-      items.add(model.item(name(i), demands.get(i)));
+      items.add(item(model, i));
     }
     return new StageCoster(model, items, network(), outputBytes, liveOut, mip);
+  }
+
+  /** Operator i's numbers in stages of `model`. */
+  public StageProblem.Item item(StageModel model, int i) {
+    return weightView[i] ? model.weightView(name(i)) : model.item(name(i), demands.get(i));
   }
 
   /** A short name of operator i: its kind and index (`conv2d#3`). */

@@ -161,7 +161,7 @@ public final class SegmentPass implements Pass {
     }
     Operation ret = body.terminator();
     int index = 0;
-    for (BitSet stage : r.stages()) {
+    for (BitSet stage : withWeightViewsAttached(r.stages(), g)) {
       Operation seg = wrap(body, ret, g, stage, index++);
       Annotations.write(seg, g.ops(), stage, coster.problem(stage, 0),
           coster.allocate(stage, 0));
@@ -172,6 +172,37 @@ public final class SegmentPass implements Pass {
       body.parentOp().setAttr(NO_DUPLICATION, Attribute.StringAttr.of("none"));
     }
     return true;
+  }
+
+  /**
+   * `stages` with every stage of weight views alone (moves that only slice a later product's
+   * weights, free in the cost model, so a partition may cut them off at no cost) merged into
+   * the stage after it: the views have no operator before them and their products come later,
+   * so the order stays valid and no stage's cost changes, but no stage is left that does
+   * nothing but cost a barrier.
+   */
+  static List<BitSet> withWeightViewsAttached(List<BitSet> stages, OperatorGraph g) {
+    List<BitSet> out = new ArrayList<>();
+    BitSet pending = new BitSet();
+    for (BitSet stage : stages) {
+      boolean views = stage.stream().allMatch(g::weightView);
+      BitSet merged = (BitSet) stage.clone();
+      merged.or(pending);
+      if (views) {
+        pending = merged;
+      } else {
+        out.add(merged);
+        pending = new BitSet();
+      }
+    }
+    if (!pending.isEmpty()) {
+      if (out.isEmpty()) {
+        out.add(pending);
+      } else {
+        out.get(out.size() - 1).or(pending);
+      }
+    }
+    return out;
   }
 
   /** Moves the operators of `stage` into a new `op.segment` before `anchor`. */

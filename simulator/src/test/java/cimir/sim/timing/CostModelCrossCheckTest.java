@@ -38,11 +38,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  *       between producer and consumer (docs/design/meta-to-isa.md, 7.3): an operator starts
  *       when its producer has finished its whole output, and its vector and data-movement
  *       loops issue an instruction per cycle where the model charges lanes-wide work.</li>
+ *   <li>Where the compiled program is bound by what the model charges exactly, weights
+ *       streamed from global memory into the arrays (the LLaMA decode block: one token, every
+ *       stage a weight load), the model is within 20 %: the whole run, and at least 95 % of
+ *       the stages (on cimflow all 8, at 1.08x to 1.13x; on dynaplasia 173 of 178, the
+ *       other five at 1.2x to 12x).</li>
  * </ul>
- * The issue's goal, a simulated stage within 20 % of its prediction, is not met: the table
- * this test prints shows simulated stages 4 to 500 times longer than predicted (the spread
- * is stated in the issue's notes). Closing it takes row streaming in meta-to-isa, or a cost
- * model of the unstreamed code; either makes this test's bound tight.
+ * Elsewhere a simulated stage is not within 20 % of its prediction: the table this test prints
+ * shows compute-bound stages 1.3 to 500 times longer than predicted. Closing that takes row
+ * streaming in meta-to-isa, or a cost model of the unstreamed code.
  */
 class CostModelCrossCheckTest {
 
@@ -50,12 +54,14 @@ class CostModelCrossCheckTest {
   record Prediction(double cycles, double energyPj) {}
 
   @ParameterizedTest
-  @CsvSource({"tiny_cnn_weights, cimflow, cimflow", "tiny_cnn_bn_dw, cimflow, cimflow",
-      "tiny_transformer, cimflow, cimflow", "tiny_cnn_weights, dynaplasia, cmswitch",
-      "resnet18, cimflow, cimflow", "mobilenet_v2, cimflow, cimflow",
-      "resnet18, dynaplasia, cmswitch", "bert_base_layer, dynaplasia, cmswitch"})
-  void simulatedStagesAgainstTheCostModel(String model, String arch, String pipeline)
-      throws Exception {
+  @CsvSource({"tiny_cnn_weights, cimflow, cimflow, 0", "tiny_cnn_bn_dw, cimflow, cimflow, 0",
+      "tiny_transformer, cimflow, cimflow, 0", "tiny_cnn_weights, dynaplasia, cmswitch, 0",
+      "resnet18, cimflow, cimflow, 0", "mobilenet_v2, cimflow, cimflow, 0",
+      "resnet18, dynaplasia, cmswitch, 0", "bert_base_layer, dynaplasia, cmswitch, 0",
+      "llama7b_block_decode, cimflow, cimflow, 1.2",
+      "llama7b_block_decode, dynaplasia, cmswitch, 1.2"})
+  void simulatedStagesAgainstTheCostModel(String model, String arch, String pipeline,
+      double ratioBound) throws Exception {
     HardwareModel hw = HwPresets.byName(arch).orElseThrow();
     Context ctx = ModelCompiler.context();
     Operation module = ModelCompiler.importModel(ctx, model, arch);
@@ -93,6 +99,7 @@ class CostModelCrossCheckTest {
     assertEquals(predicted.size(), r.stages().size(), "a stage per segment");
     double predictedCycles = 0;
     double predictedPj = 0;
+    int within = 0;
     System.out.printf(Locale.ROOT, "cross-check %s on %s by %s (lower bound %.0f cycles,"
         + " %.0f pJ)%n  %-6s %14s %14s %7s %16s %16s %7s%n", model, arch, pipeline,
         bound.cycles(), bound.energyPj(), "stage", "predicted", "simulated", "ratio",
@@ -108,6 +115,13 @@ class CostModelCrossCheckTest {
           + " simulated cycles, " + p.cycles() + " predicted");
       predictedCycles += p.cycles();
       predictedPj += p.energyPj();
+      within += s.cycles() <= ratioBound * p.cycles() ? 1 : 0;
+    }
+    if (ratioBound > 0) {
+      assertTrue(r.cycles() <= ratioBound * predictedCycles, r.cycles() + " simulated cycles, "
+          + predictedCycles + " predicted");
+      assertTrue(within >= 0.95 * predicted.size(), within + " of " + predicted.size()
+          + " stages within " + ratioBound + "x of their prediction");
     }
     double dynamic = r.energyPj() - r.energyByUnit().get("static");
     System.out.printf(Locale.ROOT, "  %-6s %14.0f %14d %7.2f %16.0f %16.0f %7.2f%n", "all",
