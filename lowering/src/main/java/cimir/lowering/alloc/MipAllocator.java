@@ -25,7 +25,7 @@ import java.util.List;
  *   latency:   minimise Lc
  *   energy:    1 <= K <= P, K >= sum_i k_i (P > 1), Q >= K T;  minimise
  *              Ec = batch sum_i e_i + s batch Q + e_sw (sw_cm + sw_mc) + sum_i f_i u_i + E0
- *   edp:       O >= Lc Ec;  minimise O
+ *   edp:       O >= (Lc / Ls)(Ec / Es);  minimise O   (Ls, Es: scales, see build)
  * </pre>
  *
  * The products T z, K T and Lc Ec are SCIP quadratic constraints (spatial branch and bound
@@ -94,7 +94,7 @@ public final class MipAllocator {
       if (p.objective() == StageProblem.Objective.LATENCY && p.batch() > 0) {
         tMax = Math.min(tMax, known / p.batch() * (1 + 1e-9));
       }
-      Model m = build(mip, p, Math.max(leastPeriod, 0), tMax);
+      Model m = build(mip, p, Math.max(leastPeriod, 0), tMax, smallest);
       // Without presolve: with it, SCIP 10 called worse allocations optimal on large stages
       // (50 of LLaMA prefill's stages on dynaplasia, ResNet18's one on cimflow, against the
       // exact path) and ran VGG16's to its time limit; without, it agrees with the exact path
@@ -132,7 +132,8 @@ public final class MipAllocator {
 
   private record Model(Mip.Var[] u, Mip.Var[] y) {}
 
-  private static Model build(Mip mip, StageProblem p, double tMin, double tMax) {
+  private static Model build(Mip mip, StageProblem p, double tMin, double tMax,
+      StageProblem.Figures smallest) {
     int n = p.ops().size();
     StageProblem.Chip chip = p.chip();
     long arrays = chip.arrays();
@@ -244,7 +245,16 @@ public final class MipAllocator {
       objective(mip, ev, ec);
       return new Model(u, y);
     }
-    // O >= (sum lc lv + l0)(sum ec ev + e0)
+    // O >= (sum lc lv + l0)(sum ec ev + e0) / (Ls Es), each factor scaled to about 1e4 at the
+    // smallest allocation when it is larger than 1e5: cycles times picojoules reach 1e15 on
+    // real stages, where SCIP's LP fails (SCIP_LPERROR), and products scaled down to about 1
+    // leave its spatial branching unable to close the gap. Below 1e5 nothing is scaled.
+    double ls = scale(smallest.latencyCost());
+    double es = scale(smallest.energyCost());
+    lc.replaceAll(c -> c / ls);
+    ec.replaceAll(c -> c / es);
+    l0 /= ls;
+    e0 /= es;
     Mip.Var o = mip.continuousVar("O", 0, Double.POSITIVE_INFINITY, 1);
     List<Mip.Var> linVars = new ArrayList<>(List.of(o));
     List<Double> linCoefs = new ArrayList<>(List.of(1.0));
@@ -272,6 +282,11 @@ public final class MipAllocator {
         q1.toArray(Mip.Var[]::new), q2.toArray(Mip.Var[]::new), doubles(qc), l0 * e0,
         Double.POSITIVE_INFINITY);
     return new Model(u, y);
+  }
+
+  /** The divisor that brings a cost factor above 1e5 to 1e4; 1 for smaller ones. */
+  private static double scale(double factor) {
+    return factor > 1e5 ? factor / 1e4 : 1;
   }
 
   /** The least period any allocation reaches: every operator with all it could have. */
