@@ -22,6 +22,8 @@ final class CimUnit {
   private final int perGroup;
   private final long arrayBytes;
   private final int[][] acc;
+  /** By group, the element columns CIM_CFG left active (all at reset). */
+  private final boolean[][] active;
   private final boolean[] memoryMode;
 
   CimUnit(HardwareModel hw) {
@@ -30,6 +32,10 @@ final class CimUnit {
     this.perGroup = hw.core().macrosPerGroup();
     this.arrayBytes = AddressMap.of(hw).arrayBytes();
     this.acc = new int[groups][perGroup * macro.columns()];
+    this.active = new boolean[groups][perGroup * macro.columns()];
+    for (boolean[] a : active) {
+      Arrays.fill(a, true);
+    }
     this.memoryMode = new boolean[hw.core().macros()];
   }
 
@@ -75,6 +81,9 @@ final class CimUnit {
       for (int t = 0; t < perGroup; t++) {
         int base = (int) ((g * perGroup + t) * arrayBytes + rowOffset);
         for (int j = 0; j < columns; j++) {
+          if (!active[g][t * columns + j]) {
+            continue;
+          }
           int sum = 0;
           for (int k = 0; k < length; k++) {
             sum += x.bytes()[x.offset() + k] * weights[base + k * columns + j];
@@ -108,6 +117,28 @@ final class CimUnit {
         LittleEndian.write(out.bytes(), out.offset() + 4 * j, 4, acc[g][j]);
       }
       Arrays.fill(acc[g], 0);
+    }
+  }
+
+  /**
+   * CIM_CFG: the element columns of group `group` (of every group when `broadcast`) active
+   * in later products are the set bits of the mask at `mask`: bit `t x columns + j`, least
+   * significant bit first in each byte, for column `j` of macro `t`. A product leaves an
+   * inactive column's accumulator as it is.
+   */
+  void configure(Memories mem, int group, long mask, boolean broadcast) throws Fault {
+    int bits = perGroup * macro.columns();
+    if (!broadcast && (group < 0 || group >= groups)) {
+      throw new Fault("macro group " + group + " is not among the core's groups 0.."
+          + (groups - 1));
+    }
+    Memories.Span m = mem.local(mask, (bits + 7) / 8, "the column mask");
+    boolean[] columns = new boolean[bits];
+    for (int b = 0; b < bits; b++) {
+      columns[b] = (m.bytes()[m.offset() + b / 8] >> (b % 8) & 1) != 0;
+    }
+    for (int g = broadcast ? 0 : group; g < (broadcast ? groups : group + 1); g++) {
+      System.arraycopy(columns, 0, active[g], 0, bits);
     }
   }
 

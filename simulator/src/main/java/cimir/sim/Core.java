@@ -112,7 +112,7 @@ final class Core {
       case CIM_MVM -> cim.mvm(mem, address(r[f[0]], 0), r[f[1]], r[f[2]], f[4], srf[9], srf[4],
           srf[6]);
       case CIM_OUT -> cim.out(mem, r[f[0]], address(r[f[2]], 0), f[1], f[3], srf[9], srf[4]);
-      case CIM_CFG -> { } // column masks: cimir never emits them; every column stays active
+      case CIM_CFG -> cim.configure(mem, r[f[0]], address(r[f[1]], 0), (f[2] & 1) != 0);
       case CIM_SWITCH -> cim.switchMode(r[f[0]], r[f[1]], f[2]);
       case VEC_OP -> vector.execute(f[4], f[5], address(r[f[0]], 0), address(r[f[1]], 0),
           address(r[f[2]], 0), r[f[3]]);

@@ -13,20 +13,11 @@ import org.junit.jupiter.api.Test;
  */
 class CimTest {
   /**
-   * On cimflow (T = 8 macros of 32 rows x 8 columns, 16 row selections, 4096 bytes each):
-   * groups 1 and 2 (s9 = 1, s4 = 2), group 2's inputs 3 bytes after group 1's (s6 = 3), row
-   * selection 1. Weights (macro byte `1 x 256 + k x 8 + j`):
-   * array 8 (group 1, macro 0): k0 = [1, 2], k1 = [3, -4], k2 = [-5, 6] in columns 0, 1;
-   * array 9 (group 1, macro 1): column 0 = [7, -1, 0];
-   * array 16 (group 2, macro 0): column 0 = [2, 1, -1], column 7 = [0, 0, 100].
-   * Inputs x = [1, -2, 3] (group 1) and y = [4, 5, -6] (group 2). Sums of one product:
-   * group 1: acc[0] = 1 - 6 - 15 = -20, acc[1] = 2 + 8 + 18 = 28, acc[8] = 7 + 2 = 9;
-   * group 2: acc[0] = 8 + 5 + 6 = 19, acc[7] = -600. Two products double them; CIM_OUT
-   * writes 16 sums per group, group 2's 64 bytes after group 1's, and clears them.
+   * Loads the weights and inputs of {@link #productsOnTwoMacroGroups} from the global image of
+   * {@link #twoGroupsImage} and sets groups 1 and 2 up for a product of 3 inputs on row
+   * selection 1 (r13 inputs, r5 length, r6 row selection).
    */
-  @Test
-  void productsOnTwoMacroGroups() throws SimulationException {
-    String asm = """
+  private static final String TWO_GROUPS = """
         # core 0
         G_LI r30, 1315968
         G_LI r10, 33024
@@ -47,6 +38,37 @@ class CimTest {
         S_LI s6, 3
         G_LI r5, 3
         G_LI r6, 1
+        """;
+
+  /** Weights of arrays 8, 9 and 16 at global bytes 0, 24 and 48, inputs at 72. */
+  private static byte[] twoGroupsImage() {
+    byte[] global = new byte[384];
+    byte[][] weights = {
+        {1, 2, 0, 0, 0, 0, 0, 0, 3, -4, 0, 0, 0, 0, 0, 0, -5, 6, 0, 0, 0, 0, 0, 0},
+        {7, 0, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+        {2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0, 100}};
+    for (int m = 0; m < 3; m++) {
+      System.arraycopy(weights[m], 0, global, 24 * m, 24);
+    }
+    System.arraycopy(new byte[] {1, -2, 3, 4, 5, -6}, 0, global, 72, 6);
+    return global;
+  }
+
+  /**
+   * On cimflow (T = 8 macros of 32 rows x 8 columns, 16 row selections, 4096 bytes each):
+   * groups 1 and 2 (s9 = 1, s4 = 2), group 2's inputs 3 bytes after group 1's (s6 = 3), row
+   * selection 1. Weights (macro byte `1 x 256 + k x 8 + j`):
+   * array 8 (group 1, macro 0): k0 = [1, 2], k1 = [3, -4], k2 = [-5, 6] in columns 0, 1;
+   * array 9 (group 1, macro 1): column 0 = [7, -1, 0];
+   * array 16 (group 2, macro 0): column 0 = [2, 1, -1], column 7 = [0, 0, 100].
+   * Inputs x = [1, -2, 3] (group 1) and y = [4, 5, -6] (group 2). Sums of one product:
+   * group 1: acc[0] = 1 - 6 - 15 = -20, acc[1] = 2 + 8 + 18 = 28, acc[8] = 7 + 2 = 9;
+   * group 2: acc[0] = 8 + 5 + 6 = 19, acc[7] = -600. Two products double them; CIM_OUT
+   * writes 16 sums per group, group 2's 64 bytes after group 1's, and clears them.
+   */
+  @Test
+  void productsOnTwoMacroGroups() throws SimulationException {
+    String asm = TWO_GROUPS + """
         CIM_CFG r0, r0
         CIM_MVM r13, r5, r6, r0, GRP
         CIM_MVM r13, r5, r6, r0, GRP
@@ -60,16 +82,7 @@ class CimTest {
         G_LI r31, 1316224
         MEM_CPY r14, r8, r31, 0
         """;
-    byte[] global = new byte[384];
-    byte[][] weights = {
-        {1, 2, 0, 0, 0, 0, 0, 0, 3, -4, 0, 0, 0, 0, 0, 0, -5, 6, 0, 0, 0, 0, 0, 0},
-        {7, 0, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-        {2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0, 100}};
-    for (int m = 0; m < 3; m++) {
-      System.arraycopy(weights[m], 0, global, 24 * m, 24);
-    }
-    byte[] inputs = {1, -2, 3, 4, 5, -6};
-    System.arraycopy(inputs, 0, global, 72, 6);
+    byte[] global = twoGroupsImage();
     Asm.run(asm, global);
     int[] sums = new int[32];
     sums[0] = -40;
@@ -79,6 +92,61 @@ class CimTest {
     sums[16 + 7] = -1200;
     assertArrayEquals(sums, words(global, 128, 32));
     assertArrayEquals(new int[32], words(global, 256, 32), "CIM_OUT clears the accumulators");
+  }
+
+  /**
+   * CIM_CFG on the weights and inputs of {@link #productsOnTwoMacroGroups}: group 1's mask
+   * (8 x 8 = 64 bits, 8 bytes, loaded to 786,496) has bit 1 (macro 0, column 1) and bit 8
+   * (macro 1, column 0) set, so of its sums only acc[1] = 28 and acc[8] = 9 are made and
+   * acc[0] stays 0; group 2 keeps every column (the reset state): acc[0] = 19, acc[7] = -600.
+   * Then an all-zero mask broadcast to every group (GRP_B) leaves a second product's sums at 0.
+   */
+  @Test
+  void columnMasksLeaveMaskedColumnsAlone() throws SimulationException {
+    String masked = TWO_GROUPS + """
+        G_LI r20, 786496
+        G_LI r31, 1316048
+        G_LI r21, 8
+        MEM_CPY r31, r21, r20, 0
+        G_LI r22, 786504
+        G_LI r31, 1316056
+        MEM_CPY r31, r21, r22, 0
+        G_LI r7, 16
+        G_LI r14, 1048576
+        G_LI r8, 128
+        G_LI r1, 1
+        CIM_CFG r1, r20
+        CIM_MVM r13, r5, r6, r0, GRP
+        CIM_OUT r7, r0, r14
+        G_LI r31, 1316096
+        MEM_CPY r14, r8, r31, 0
+        CIM_CFG r0, r22, GRP_B
+        CIM_MVM r13, r5, r6, r0, GRP
+        CIM_OUT r7, r0, r14
+        G_LI r31, 1316224
+        MEM_CPY r14, r8, r31, 0
+        """;
+    byte[] global = twoGroupsImage();
+    global[80] = 0x02; // group 1: macro 0 column 1
+    global[81] = 0x01; // group 1: macro 1 column 0
+    Asm.run(masked, global);
+    int[] sums = new int[32];
+    sums[1] = 28;
+    sums[8] = 9;
+    sums[16] = 19;
+    sums[16 + 7] = -600;
+    assertArrayEquals(sums, words(global, 128, 32));
+    assertArrayEquals(new int[32], words(global, 256, 32), "every column masked off");
+  }
+
+  @Test
+  void columnMasksFault() {
+    String set = "# core 0\nG_LI r1, 16\nG_LI r2, 786432\n";
+    assertEquals("macro group 16 is not among the core's groups 0..15",
+        Asm.failure(set + "CIM_CFG r1, r2\n", new byte[0]).reason());
+    assertEquals("the column mask [1315968, 1315976) is in global memory, which this operand"
+        + " cannot address", Asm.failure(set + "G_LI r2, 1315968\nCIM_CFG r0, r2\n",
+        new byte[8]).reason());
   }
 
   /**

@@ -117,7 +117,9 @@ public final class TimingModel {
 
   /**
    * MACs of one CIM_MVM of `length` inputs (at most a macro's rows; the rows beyond are idle)
-   * on `groups` groups: length x T x columns each.
+   * on `groups` groups: length x T x columns each. Timing mode does not read CIM_CFG's
+   * column masks (they live in local memory, which it does not hold), so a masked column's
+   * MACs are charged too; cimir's lowering emits no CIM_CFG.
    */
   public static long mvmMacs(HardwareModel hw, long groups, long length) {
     HardwareModel.Macro m = hw.core().macro();
