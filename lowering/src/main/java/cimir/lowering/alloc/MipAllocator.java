@@ -25,11 +25,11 @@ import java.util.List;
  *   latency:   minimise Lc
  *   energy:    1 <= K <= P, K >= sum_i k_i (P > 1), Q >= K T;  minimise
  *              Ec = batch sum_i e_i + s batch Q + e_sw (sw_cm + sw_mc) + sum_i f_i u_i + E0
- *   edp:       O >= (Lc / Ls)(Ec / Es);  minimise O   (Ls, Es: scales, see build)
+ *   weighted:  the energy's constraints;  minimise Lc + lambda Ec
  * </pre>
  *
- * The products T z, K T and Lc Ec are SCIP quadratic constraints (spatial branch and bound
- * makes them exact). The returned figures are recomputed from the integer solution with
+ * The products T z and K T are SCIP quadratic constraints (spatial branch and bound makes
+ * them exact). The returned figures are recomputed from the integer solution with
  * {@link StageProblem#evaluate}.
  */
 public final class MipAllocator {
@@ -94,7 +94,7 @@ public final class MipAllocator {
       if (p.objective() == StageProblem.Objective.LATENCY && p.batch() > 0) {
         tMax = Math.min(tMax, known / p.batch() * (1 + 1e-9));
       }
-      Model m = build(mip, p, Math.max(leastPeriod, 0), tMax, smallest);
+      Model m = build(mip, p, Math.max(leastPeriod, 0), tMax);
       // Without presolve: with it, SCIP 10 called worse allocations optimal on large stages
       // (50 of LLaMA prefill's stages on dynaplasia, ResNet18's one on cimflow, against the
       // exact path) and ran VGG16's to its time limit; without, it agrees with the exact path
@@ -132,8 +132,7 @@ public final class MipAllocator {
 
   private record Model(Mip.Var[] u, Mip.Var[] y) {}
 
-  private static Model build(Mip mip, StageProblem p, double tMin, double tMax,
-      StageProblem.Figures smallest) {
+  private static Model build(Mip mip, StageProblem p, double tMin, double tMax) {
     int n = p.ops().size();
     StageProblem.Chip chip = p.chip();
     long arrays = chip.arrays();
@@ -216,17 +215,14 @@ public final class MipAllocator {
         chip.switchCycles()));
     List<Mip.Var> ev = new ArrayList<>(List.of(swCm, swMc));
     List<Double> ec = new ArrayList<>(List.of(chip.switchPj(), chip.switchPj()));
-    double dynamic = 0;
     for (int i = 0; i < n; i++) {
       StageProblem.Item it = p.ops().get(i);
       lv.add(u[i]);
       lc.add(it.loadCycles());
       ev.add(u[i]);
       ec.add(it.loadPj());
-      dynamic += it.dynamicPj();
     }
-    double l0 = p.fixedCycles();
-    double e0 = p.batch() * dynamic + p.fixedPj();
+    // The constants L0 and batch sum e_i + E0 do not move the optimum; evaluate() adds them.
     if (p.objective() == StageProblem.Objective.LATENCY) {
       objective(mip, lv, lc);
       return new Model(u, y);
@@ -245,48 +241,12 @@ public final class MipAllocator {
       objective(mip, ev, ec);
       return new Model(u, y);
     }
-    // O >= (sum lc lv + l0)(sum ec ev + e0) / (Ls Es), each factor scaled to about 1e4 at the
-    // smallest allocation when it is larger than 1e5: cycles times picojoules reach 1e15 on
-    // real stages, where SCIP's LP fails (SCIP_LPERROR), and products scaled down to about 1
-    // leave its spatial branching unable to close the gap. Below 1e5 nothing is scaled.
-    double ls = scale(smallest.latencyCost());
-    double es = scale(smallest.energyCost());
-    lc.replaceAll(c -> c / ls);
-    ec.replaceAll(c -> c / es);
-    l0 /= ls;
-    e0 /= es;
-    Mip.Var o = mip.continuousVar("O", 0, Double.POSITIVE_INFINITY, 1);
-    List<Mip.Var> linVars = new ArrayList<>(List.of(o));
-    List<Double> linCoefs = new ArrayList<>(List.of(1.0));
     for (int a = 0; a < ev.size(); a++) {
-      linVars.add(ev.get(a));
-      linCoefs.add(-l0 * ec.get(a));
+      lv.add(ev.get(a));
+      lc.add(p.energyWeight() * ec.get(a));
     }
-    for (int a = 0; a < lv.size(); a++) {
-      linVars.add(lv.get(a));
-      linCoefs.add(-e0 * lc.get(a));
-    }
-    List<Mip.Var> q1 = new ArrayList<>();
-    List<Mip.Var> q2 = new ArrayList<>();
-    List<Double> qc = new ArrayList<>();
-    for (int a = 0; a < lv.size(); a++) {
-      for (int b = 0; b < ev.size(); b++) {
-        if (lc.get(a) != 0 && ec.get(b) != 0) {
-          q1.add(lv.get(a));
-          q2.add(ev.get(b));
-          qc.add(-lc.get(a) * ec.get(b));
-        }
-      }
-    }
-    mip.addQuadratic("edp", linVars.toArray(Mip.Var[]::new), doubles(linCoefs),
-        q1.toArray(Mip.Var[]::new), q2.toArray(Mip.Var[]::new), doubles(qc), l0 * e0,
-        Double.POSITIVE_INFINITY);
+    objective(mip, lv, lc);
     return new Model(u, y);
-  }
-
-  /** The divisor that brings a cost factor above 1e5 to 1e4; 1 for smaller ones. */
-  private static double scale(double factor) {
-    return factor > 1e5 ? factor / 1e4 : 1;
   }
 
   /** The least period any allocation reaches: every operator with all it could have. */

@@ -21,9 +21,27 @@ import java.util.List;
  * @param objective what stages minimise
  * @param memoryMode whether arrays may serve as memory (false: the all-compute policy)
  * @param duplicate whether operators may take extra weight copies
+ * @param energyWeight lambda of the weighted objective, cycles per picojoule
  */
 public record StageModel(HardwareModel hw, long batch, StageProblem.Objective objective,
-    boolean memoryMode, boolean duplicate) {
+    boolean memoryMode, boolean duplicate, double energyWeight) {
+
+  /** A model whose objective needs no energy weight. */
+  public StageModel(HardwareModel hw, long batch, StageProblem.Objective objective,
+      boolean memoryMode, boolean duplicate) {
+    this(hw, batch, objective, memoryMode, duplicate, 0);
+  }
+
+  /** This model minimising `objective` (with no weight: latency or energy). */
+  public StageModel with(StageProblem.Objective objective) {
+    return new StageModel(hw, batch, objective, memoryMode, duplicate, 0);
+  }
+
+  /** This model minimising latency + `lambda` x energy. */
+  public StageModel withEnergyWeight(double lambda) {
+    return new StageModel(hw, batch, StageProblem.Objective.WEIGHTED, memoryMode, duplicate,
+        lambda);
+  }
 
   /** The chip as allocations see it. */
   public StageProblem.Chip chip() {
@@ -74,11 +92,15 @@ public record StageModel(HardwareModel hw, long batch, StageProblem.Objective ob
     return new StageProblem(List.copyOf(items), new ArrayList<>(edges), chip(), batch,
         objective, previousMemory, duplicate,
         (double) spillBytes * batch / hw.global().bytesPerCycle(),
-        (double) spillBytes * batch * hw.energy().globalPjPerByte());
+        (double) spillBytes * batch * hw.energy().globalPjPerByte(), energyWeight);
   }
 
-  /** The objective named by an option value (`latency`, `energy`, `edp`). */
+  /**
+   * The stage objective of an option value: `latency`, `energy`, and for `edp` latency, where
+   * the search over energy weights starts ({@code cimir.transforms.segment.EdpSearch}).
+   */
   public static StageProblem.Objective objective(String name) {
-    return StageProblem.Objective.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+    return name.equals("edp") ? StageProblem.Objective.LATENCY
+        : StageProblem.Objective.valueOf(name.toUpperCase(java.util.Locale.ROOT));
   }
 }

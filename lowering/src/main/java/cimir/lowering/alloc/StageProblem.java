@@ -30,8 +30,12 @@ import java.util.List;
  *          sw = max(0, sum y - M') + max(0, sum c - (N - M'))
  *   Lc = batch T + t_sw sw + sum_i l_i u_i + L0     cycles (l_i: loading one copy)
  *   Ec = batch sum_i e_i + s max(1, sum k) batch T + e_sw sw + sum_i f_i u_i + E0    pJ
- *   minimise Lc (latency), Ec (energy) or Ec Lc (edp)
+ *   minimise Lc (latency), Ec (energy) or Lc + lambda Ec (weighted)
  * </pre>
+ *
+ * The weighted objective is a step of the energy-delay product's search over a whole function
+ * ({@code cimir.transforms.segment.EdpSearch}): a product of sums over stages is no sum of
+ * per-stage terms, a weighted sum is.
  *
  * @param ops the operators
  * @param edges producer-consumer pairs {p, i}, indices into `ops`
@@ -42,13 +46,22 @@ import java.util.List;
  * @param duplicate whether operators may take more than their fewest copies
  * @param fixedCycles L0, cycles the stage costs whatever the allocation (spills)
  * @param fixedPj E0, energy the stage costs whatever the allocation
+ * @param energyWeight lambda, cycles per picojoule in the weighted objective
  */
 public record StageProblem(List<Item> ops, List<int[]> edges, Chip chip, long batch,
     Objective objective, long previousMemory, boolean duplicate, double fixedCycles,
-    double fixedPj) {
+    double fixedPj, double energyWeight) {
 
   /** What to minimise. */
-  public enum Objective { LATENCY, ENERGY, EDP }
+  public enum Objective { LATENCY, ENERGY, WEIGHTED }
+
+  /** A problem whose objective needs no energy weight. */
+  public StageProblem(List<Item> ops, List<int[]> edges, Chip chip, long batch,
+      Objective objective, long previousMemory, boolean duplicate, double fixedCycles,
+      double fixedPj) {
+    this(ops, edges, chip, batch, objective, previousMemory, duplicate, fixedCycles, fixedPj,
+        0);
+  }
 
   /** How an operator uses arrays. */
   public enum Use {
@@ -255,7 +268,7 @@ public record StageProblem(List<Item> ops, List<int[]> edges, Chip chip, long ba
     double objective = switch (objective()) {
       case LATENCY -> latencyCost;
       case ENERGY -> energyCost;
-      case EDP -> latencyCost * energyCost;
+      case WEIGHTED -> latencyCost + energyWeight * energyCost;
     };
     return new Figures(feasible, period, latencyCost, energyCost, compute, memory, cores,
         switches, objective, transitionCycles, transitionPj);

@@ -46,7 +46,8 @@ public final class SegmentPass implements Pass {
       });
 
   static final PassOption OBJECTIVE = PassOption.choice("objective", "latency",
-      "what stages minimise", "latency", "energy", "edp");
+      "what the stages minimise together (edp: total latency x total energy)", "latency",
+      "energy", "edp");
   static final PassOption POLICY = PassOption.choice("policy", "mip",
       "mip: arrays may serve as memory; all-compute: no memory mode (CIM-MLC style)", "mip",
       "all-compute");
@@ -121,26 +122,47 @@ public final class SegmentPass implements Pass {
     }
     MipAllocator mip = new MipAllocator(options.timeLimitMillis() / 1000.0,
         ctx.solverLog() ? ctx.reports() : null);
-    StageCoster coster = g.coster(model, mip::solve);
     try {
-      return partition(body, g, coster, mip, ctx);
+      StageCoster base = g.coster(model, mip::solve);
+      for (int i = 0; i < g.size(); i++) {
+        BitSet alone = new BitSet();
+        alone.set(i);
+        if (Double.isInfinite(base.applyAsDouble(alone))) {
+          ctx.diag().opError(g.ops().get(i), "does not fit the chip even alone: "
+              + noFit(base.problem(alone, 0)));
+          return false;
+        }
+      }
+      EdpSearch.Point<Plan> plan;
+      if (options.objective().equals("edp")) {
+        EdpSearch.Result<Plan> search = EdpSearch.minimise(model, m -> plan(g, m, mip, ctx));
+        ctx.count("EDP weighted partitions", search.solves());
+        plan = search.best();
+      } else {
+        plan = plan(g, model, mip, ctx);
+      }
+      if (!plan.solution().result().feasible()) {
+        ctx.diag().error(body.parentOp().location(), "no partition of the operators fits the"
+            + " chip");
+        return false;
+      }
+      ctx.count("MIPs solved", mip.solved());
+      ctx.count("solver time (ms)", mip.millis());
+      write(body, g, plan.solution());
+      return true;
     } catch (MipAllocator.MipUnavailableException e) {
       ctx.diag().error(body.parentOp().location(), e.getMessage());
       return false;
     }
   }
 
-  private boolean partition(Block body, OperatorGraph g, StageCoster coster, MipAllocator mip,
+  /** A partition and the coster whose allocations it was found with. */
+  private record Plan(StageCoster coster, Partitioner.Result result) {}
+
+  /** The partition of `g` that minimises `model`'s objective, with its latency and energy. */
+  private EdpSearch.Point<Plan> plan(OperatorGraph g, StageModel model, MipAllocator mip,
       PassContext ctx) {
-    for (int i = 0; i < g.size(); i++) {
-      BitSet alone = new BitSet();
-      alone.set(i);
-      if (Double.isInfinite(coster.applyAsDouble(alone))) {
-        ctx.diag().opError(g.ops().get(i), "does not fit the chip even alone: "
-            + noFit(coster.problem(alone, 0)));
-        return false;
-      }
-    }
+    StageCoster coster = g.coster(model, mip::solve);
     Partitioner.Costs costs = new Partitioner.Costs(coster);
     Partitioner.Result r = switch (options.strategy()) {
       case "greedy", "greedy-nodup" -> Partitioner.greedy(g.network(), costs);
@@ -151,27 +173,34 @@ public final class SegmentPass implements Pass {
     ctx.count("stages costed", r.stagesCosted());
     ctx.count("cache hits", r.cacheHits());
     ctx.count("allocations solved exactly", coster.exactSolved);
-    ctx.count("MIPs solved", mip.solved());
-    ctx.count("solver time (ms)", mip.millis());
     ctx.count("worst gap (ppm)", Math.round(coster.worstGap * 1e6));
-    if (!r.feasible()) {
-      ctx.diag().error(body.parentOp().location(), "no partition of the operators fits the"
-          + " chip");
-      return false;
+    double latency = Double.POSITIVE_INFINITY;
+    double energy = Double.POSITIVE_INFINITY;
+    if (r.feasible()) {
+      latency = 0;
+      energy = 0;
+      for (BitSet stage : r.stages()) {
+        StageProblem.Figures f = coster.allocate(stage, 0).figures();
+        latency += f.latencyCost();
+        energy += f.energyCost();
+      }
     }
+    return new EdpSearch.Point<>(new Plan(coster, r), latency, energy);
+  }
+
+  private void write(Block body, OperatorGraph g, Plan plan) {
     Operation ret = body.terminator();
     int index = 0;
-    for (BitSet stage : withWeightViewsAttached(r.stages(), g)) {
+    for (BitSet stage : withWeightViewsAttached(plan.result().stages(), g)) {
       Operation seg = wrap(body, ret, g, stage, index++);
-      Annotations.write(seg, g.ops(), stage, coster.problem(stage, 0),
-          coster.allocate(stage, 0));
+      Annotations.write(seg, g.ops(), stage, plan.coster().problem(stage, 0),
+          plan.coster().allocate(stage, 0));
     }
-    body.parentOp().setAttr("segment.space", Attribute.StringAttr.of(r.space()));
+    body.parentOp().setAttr("segment.space", Attribute.StringAttr.of(plan.result().space()));
     if (options.strategy().equals("greedy-nodup")) {
       // The plan is one copy of every weight; mode-alloc keeps it so.
       body.parentOp().setAttr(NO_DUPLICATION, Attribute.StringAttr.of("none"));
     }
-    return true;
   }
 
   /**

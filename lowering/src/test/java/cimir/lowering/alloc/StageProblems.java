@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Random;
 
 /** Random small allocation problems and their brute-force optimum, for the allocator tests. */
-final class StageProblems {
+public final class StageProblems {
   private StageProblems() {}
 
   /** A random problem of 1-`maxOps` operators on a chip of at most `maxArrays` arrays. */
@@ -47,12 +47,25 @@ final class StageProblems {
         1 + rnd.nextInt(4), 1 + rnd.nextInt(8), 1 + rnd.nextInt(8), dualMode,
         rnd.nextInt(6), rnd.nextInt(40), rnd.nextDouble());
     long previous = rnd.nextInt((int) chip.arrays() + 1);
-    return new StageProblem(ops, edges, chip, 1 + rnd.nextInt(8), objective, previous,
-        rnd.nextInt(5) != 0, rnd.nextInt(100), rnd.nextInt(100));
+    long batch = 1 + rnd.nextInt(8);
+    boolean duplicate = rnd.nextInt(5) != 0;
+    double fixedCycles = rnd.nextInt(100);
+    double fixedPj = rnd.nextInt(100);
+    double lambda = objective == StageProblem.Objective.WEIGHTED ? 0.05 + rnd.nextDouble() : 0;
+    return new StageProblem(ops, edges, chip, batch, objective, previous, duplicate,
+        fixedCycles, fixedPj, lambda);
   }
 
   /** The best objective over every allocation (infinite when none fits). */
   static double bruteForce(StageProblem p) {
+    double[] best = {Double.POSITIVE_INFINITY};
+    forEachFeasible(p, f -> best[0] = Math.min(best[0], f.objective()));
+    return best[0];
+  }
+
+  /** The figures of every allocation of `p` that fits, by enumeration. */
+  public static void forEachFeasible(StageProblem p,
+      java.util.function.Consumer<StageProblem.Figures> sink) {
     int n = p.ops().size();
     long arrays = p.chip().arrays();
     long[] lo = new long[2 * n];
@@ -62,15 +75,17 @@ final class StageProblems {
       lo[i] = it.minCopies();
       hi[i] = p.mostCopies(i);
       hi[n + i] = p.chip().dualMode() ? arrays : 0;
+      if (lo[i] > hi[i]) {
+        return; // one copy needs more arrays than the chip has
+      }
     }
     long[] x = lo.clone();
-    double best = Double.POSITIVE_INFINITY;
     while (true) {
       long[] u = java.util.Arrays.copyOfRange(x, 0, n);
       long[] y = java.util.Arrays.copyOfRange(x, n, 2 * n);
       StageProblem.Figures f = p.evaluate(new StageProblem.Choice(u, y));
       if (f.feasible()) {
-        best = Math.min(best, f.objective());
+        sink.accept(f);
       }
       int d = 0;
       while (d < 2 * n && x[d] == hi[d]) {
@@ -78,7 +93,7 @@ final class StageProblems {
         d++;
       }
       if (d == 2 * n) {
-        return best;
+        return;
       }
       x[d]++;
     }

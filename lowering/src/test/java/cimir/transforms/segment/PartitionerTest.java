@@ -75,7 +75,14 @@ class PartitionerTest {
         : new Demand(Demand.Kind.MOVE, "transpose", 1, 1, 1, 1, 8, 8, 8, 0, bytes, bytes, bytes);
   }
 
-  record Instance(Partitioner.Network g, StageCoster coster) {}
+  /** A random network, its items and coster; `model` made the items and the coster. */
+  record Instance(Partitioner.Network g, StageCoster coster, StageModel model,
+      List<StageProblem.Item> items, long[] outputBytes, boolean[] liveOut) {
+    /** The coster of the same network under `other`. */
+    StageCoster coster(StageModel other, Function<StageProblem, Allocated> mip) {
+      return new StageCoster(other, items, g, outputBytes, liveOut, mip);
+    }
+  }
 
   static Instance randomInstance(Random rnd, HardwareModel hw, int max,
       StageProblem.Objective objective, Function<StageProblem, Allocated> mip) {
@@ -91,6 +98,9 @@ class PartitionerTest {
       Function<StageProblem, Allocated> mip) {
     Partitioner.Network g = randomDag(rnd, max);
     StageModel model = new StageModel(hw, 1 + rnd.nextInt(8), objective, memoryMode, true);
+    if (objective == StageProblem.Objective.WEIGHTED) {
+      model = model.withEnergyWeight(0.05 + rnd.nextDouble());
+    }
     List<StageProblem.Item> items = new ArrayList<>();
     long[] out = new long[g.size()];
     boolean[] live = new boolean[g.size()];
@@ -100,7 +110,8 @@ class PartitionerTest {
       out[i] = d.outputBytes();
     }
     live[g.size() - 1] = true;
-    return new Instance(g, new StageCoster(model, items, g, out, live, mip));
+    return new Instance(g, new StageCoster(model, items, g, out, live, mip), model, items, out,
+        live);
   }
 
   /** The cheapest valid partition, by enumerating every one; null past `limit` partitions. */
