@@ -130,7 +130,23 @@ final class ScipLibrary {
     double SCIPgetGap(Pointer scip);
 
     double SCIPgetSolvingTime(Pointer scip);
+
+    void SCIPmessageSetErrorPrinting(ErrorCallback printer, Pointer data);
   }
+
+  /** `SCIP_DECL_ERRORPRINTING`: (data, FILE*, text). */
+  interface ErrorCallback extends Callback {
+    void invoke(Pointer data, Pointer file, String message);
+  }
+
+  /**
+   * SCIP's error messages bypass every message handler and go to the process's standard error.
+   * The ones a solve survives (a heuristic's sub-solve aborting on numerical trouble in its LP)
+   * would litter a tool's output; the ones it does not survive return a retcode, which
+   * {@link #check} turns into a {@link ScipException}. So they are dropped. Held here, as JNA
+   * frees a callback its Java object no longer reaches.
+   */
+  private static final ErrorCallback DROP_ERRORS = (data, file, message) -> { };
 
   /** `SCIP_DECL_MESSAGEWARNING`, `..DIALOG` and `..INFO`: (handler, FILE*, text). */
   interface MessageCallback extends Callback {
@@ -165,6 +181,7 @@ final class ScipLibrary {
     this.major = api.SCIPmajorVersion();
     this.minor = api.SCIPminorVersion();
     this.tech = api.SCIPtechVersion();
+    api.SCIPmessageSetErrorPrinting(DROP_ERRORS, null);
   }
 
   /** `10.0.0`. */
