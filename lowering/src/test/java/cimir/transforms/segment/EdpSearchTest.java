@@ -149,26 +149,7 @@ class EdpSearchTest {
       sink.accept(stages);
       return;
     }
-    List<Integer> rest = new ArrayList<>();
-    for (int i = done.nextClearBit(0); i < n; i = done.nextClearBit(i + 1)) {
-      rest.add(i);
-    }
-    for (int mask = 1; mask < 1 << rest.size(); mask++) {
-      BitSet stage = new BitSet();
-      for (int b = 0; b < rest.size(); b++) {
-        if ((mask >> b & 1) != 0) {
-          stage.set(rest.get(b));
-        }
-      }
-      boolean closed = true;
-      for (int i = stage.nextSetBit(0); i >= 0 && closed; i = stage.nextSetBit(i + 1)) {
-        for (int p : g.preds().get(i)) {
-          closed &= done.get(p) || stage.get(p);
-        }
-      }
-      if (!closed) {
-        continue;
-      }
+    for (BitSet stage : PartitionerTest.nextStages(g, done)) {
       BitSet next = (BitSet) done.clone();
       next.or(stage);
       stages.add(stage);

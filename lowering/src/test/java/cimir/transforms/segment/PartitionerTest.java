@@ -131,11 +131,27 @@ class PartitionerTest {
     if (count[0] > limit) {
       return Double.POSITIVE_INFINITY;
     }
+    double best = Double.POSITIVE_INFINITY;
+    for (BitSet stage : nextStages(g, done)) {
+      double c = cost.applyAsDouble(stage);
+      if (c == Double.POSITIVE_INFINITY) {
+        continue;
+      }
+      BitSet next = (BitSet) done.clone();
+      next.or(stage);
+      best = Math.min(best, enumerate(g, next, sofar + c, cost, count, limit));
+    }
+    return best;
+  }
+
+  /** Every non-empty set of operators not `done` whose producers are done or in it. */
+  static List<BitSet> nextStages(Partitioner.Network g, BitSet done) {
+    int n = g.size();
     List<Integer> rest = new ArrayList<>();
     for (int i = done.nextClearBit(0); i < n; i = done.nextClearBit(i + 1)) {
       rest.add(i);
     }
-    double best = Double.POSITIVE_INFINITY;
+    List<BitSet> out = new ArrayList<>();
     for (int mask = 1; mask < 1 << rest.size(); mask++) {
       BitSet stage = new BitSet();
       for (int b = 0; b < rest.size(); b++) {
@@ -149,18 +165,11 @@ class PartitionerTest {
           closed &= done.get(p) || stage.get(p);
         }
       }
-      if (!closed) {
-        continue;
+      if (closed) {
+        out.add(stage);
       }
-      double c = cost.applyAsDouble(stage);
-      if (c == Double.POSITIVE_INFINITY) {
-        continue;
-      }
-      BitSet next = (BitSet) done.clone();
-      next.or(stage);
-      best = Math.min(best, enumerate(g, next, sofar + c, cost, count, limit));
     }
-    return best;
+    return out;
   }
 
   /** Whether `baseline` is no cheaper than `optimum` (both may be infinite). */
