@@ -1,11 +1,19 @@
 #!/usr/bin/env python3
 """Tables of the experiments' committed results (the CSVs cim-explore wrote), as in README.md.
 
-    python3 bench/experiments/summarize.py
+    python3 bench/experiments/summarize.py                  # print them
+    python3 bench/experiments/summarize.py --update-readme  # rewrite README.md's tables
+
+README.md holds each table between `<!-- BEGIN name -->` and `<!-- END name -->`, name being
+the function below that prints it, so the committed tables are the committed results'.
 """
+import contextlib
 import csv
+import io
 import os
+import re
 import statistics
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -55,6 +63,7 @@ def cimflow_strategies():
               f"{ratio(n['sim_cycles'], r['sim_cycles']):.2f}x | "
               f"{100 * (1 - ratio(r['pred_energy_uj'], n['pred_energy_uj'])):.1f} % / "
               f"{100 * (1 - ratio(r['sim_energy_uj'], n['sim_energy_uj'])):.1f} % |")
+    failed(rs, "strategy", "batch")
     print()
 
 
@@ -74,10 +83,7 @@ def cimflow_design_space():
         print(f"| {model} | {T} | {B} | {float(r['pred_cycles']):.0f} | {r['sim_cycles']} | "
               f"{ratio(g['pred_cycles'], r['pred_cycles']):.2f}x | "
               f"{ratio(g['sim_cycles'], r['sim_cycles']):.2f}x |")
-    failed = [r for r in rs if r["status"] != "ok"]
-    if failed:
-        print(f"\n{len(failed)} points failed: " + "; ".join(
-            f"{r['model']} T={r['T']} B={r['B']} {r['strategy']}: {r['reason']}" for r in failed))
+    failed(rs, "T", "B", "strategy")
     print()
 
 
@@ -106,10 +112,7 @@ def cmswitch_modes():
         print(f"| mean (geometric) | | {statistics.geometric_mean(pred):.2f}x |"
               f" {statistics.geometric_mean(sim):.2f}x | | | | |")
         print(f"| max | | {max(pred):.2f}x | {max(sim):.2f}x | | | | |")
-    failed = [r for r in rs if r["status"] != "ok"]
-    if failed:
-        print(f"\n{len(failed)} points failed: " + "; ".join(
-            f"{r['model']} {r['policy']}: {r['reason']}" for r in failed))
+    failed(rs, "policy")
     print()
 
 
@@ -180,9 +183,31 @@ def failed(rs, *keys):
             f"{r['model']} " + " ".join(r[k] for k in keys) + f": {r['reason']}" for r in bad))
 
 
+TABLES = [cimflow_strategies, cimflow_design_space, cmswitch_modes, beyond_pipelines,
+          beyond_objectives]
+
+
+def update_readme():
+    path = os.path.join(HERE, "README.md")
+    with open(path) as f:
+        text = f.read()
+    for table in TABLES:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            table()
+        body = out.getvalue().split("\n", 2)[2].strip()  # without the heading
+        name = table.__name__
+        pattern = re.compile(rf"(<!-- BEGIN {name} -->\n).*?(<!-- END {name} -->)", re.S)
+        if not pattern.search(text):
+            sys.exit(f"README.md has no table {name}")
+        text = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+    with open(path, "w") as f:
+        f.write(text)
+
+
 if __name__ == "__main__":
-    cimflow_strategies()
-    cimflow_design_space()
-    cmswitch_modes()
-    beyond_pipelines()
-    beyond_objectives()
+    if sys.argv[1:] == ["--update-readme"]:
+        update_readme()
+    else:
+        for table in TABLES:
+            table()
