@@ -116,7 +116,7 @@ final class Core {
       case CIM_SWITCH -> cim.switchMode(r[f[0]], r[f[1]], f[2]);
       case VEC_OP -> vector.execute(f[4], f[5], address(r[f[0]], 0), address(r[f[1]], 0),
           address(r[f[2]], 0), r[f[3]]);
-      case REDUCE -> throw new Fault(d.kind() + " is not implemented");
+      case REDUCE -> vector.reduce(f[3], address(r[f[0]], 0), address(r[f[2]], 0), r[f[1]]);
       case SEND, RECV, BARRIER, WAIT, TAG -> throw new IllegalStateException(d.kind() + " across cores");
     }
     return pc + 1;

@@ -253,6 +253,31 @@ final class VectorUnit {
     return y;
   }
 
+  /** REDUCE's functions. */
+  static final int REDUCE_MAX = 0;
+  static final int REDUCE_SUM = 1;
+
+  /**
+   * REDUCE (the reduce unit's one instruction, on the same element access): the `n`
+   * integers at `in` (special register 16 bits wide) to one at `out` (register 20 bits
+   * wide): their signed maximum (MAX, n >= 1) or their sum wrapped to the output width (SUM).
+   */
+  void reduce(int funct, long in, long out, int n) throws Fault {
+    if (funct != REDUCE_MAX && funct != REDUCE_SUM) {
+      throw new Fault("REDUCE has the functions MAX (0) and SUM (1), not " + funct);
+    }
+    if (n < 0 || funct == REDUCE_MAX && n == 0) {
+      throw new Fault("REDUCE_" + (funct == REDUCE_MAX ? "MAX" : "SUM") + " of " + n
+          + " elements");
+    }
+    long[] x = ints(in, n, 16, "the input");
+    long y = funct == REDUCE_MAX ? Long.MIN_VALUE : 0;
+    for (long v : x) {
+      y = funct == REDUCE_MAX ? Math.max(y, v) : y + v;
+    }
+    writeInts(out, new long[] {y});
+  }
+
   /** `n` integers at `addr`, as wide as special register `widthReg` says. */
   private long[] ints(long addr, int n, int widthReg, String what) throws Fault {
     int bytes = intBytes(widthReg, what);

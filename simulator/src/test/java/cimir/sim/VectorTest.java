@@ -78,6 +78,43 @@ class VectorTest {
 
   // ---- integer functions, by hand -----------------------------------------------------------
 
+  /** REDUCE_`function` of `x` (elements `bits` wide) into one element `bitsOut` wide. */
+  private static long reduce(String function, int bits, int bitsOut, byte[] x)
+      throws SimulationException {
+    Op op = new Op("REDUCE_" + function, bits, 8, bitsOut, x.length * 8 / bits, x, new byte[0]);
+    byte[] global = global(op);
+    Asm.run(reduceProgram(op), global);
+    return ints(bitsOut, Arrays.copyOfRange(global, 4096, 4096 + bitsOut / 8))[0];
+  }
+
+  private static String reduceProgram(Op op) {
+    return program(op).replace(op.mnemonic() + " r10, r11, r14, r2",
+        op.mnemonic() + " r10, r2, r14");
+  }
+
+  /** The signed maximum, and the sum wrapped to the output width or not. */
+  @Test
+  void reduceTakesTheMaximumOrTheSum() throws SimulationException {
+    byte[] x = {5, -7, 127, -128, 3, 100, 100};
+    assertEquals(127, reduce("MAX", 8, 8, x));
+    assertEquals(-128, reduce("MAX", 8, 8, new byte[] {-128, -128}));
+    assertEquals(200, reduce("SUM", 8, 32, x)); // 5 - 7 + 127 - 128 + 3 + 100 + 100
+    assertEquals(-56, reduce("SUM", 8, 8, x)); // 200 wrapped to int8
+    byte[] words = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(-70000).putInt(30000).array();
+    assertEquals(-40000, reduce("SUM", 32, 32, words));
+    assertEquals(30000, reduce("MAX", 32, 32, words));
+  }
+
+  /** The maximum of no elements is a fault naming the instruction. */
+  @Test
+  void reduceMaxOfNothingFaults() {
+    Op op = new Op("REDUCE_MAX", 8, 8, 8, 0, new byte[0], new byte[0]);
+    SimulationException e = Asm.failure(reduceProgram(op), global(op));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("REDUCE_MAX of 0"
+        + " elements"), e.getMessage());
+  }
+
   @Test
   void addWrapsToTheOutputWidth() throws SimulationException {
     assertArrayEquals(new long[] {-56, 56, -128, -1}, runInts(new Op("VEC_ADD_1", 8, 8, 8, 4,

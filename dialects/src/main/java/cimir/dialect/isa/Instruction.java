@@ -69,9 +69,11 @@ public enum Instruction {
       opcode("inputs", 2, 1, "number of input vectors, 1..4 (opcode bits 3..2 hold"
           + " inputs - 1)")),
   REDUCE(17, "reduces a vector to a scalar",
-      "Reduces `GRF[rt]` elements at `GRF[rs]` (MAX 0, SUM 1) and writes the result to"
-          + " `GRF[rd]`. The reference gives no field layout for the funct; it takes the R"
-          + " format's tail, as VEC_OP's does.",
+      "Reduces the `GRF[rt]` elements at `GRF[rs]` (`s16` bits wide) to one element at"
+          + " `GRF[rd]` (`s20` bits wide): their signed maximum (MAX 0) or their sum, wrapped"
+          + " to the output width (SUM 1). It runs on the core's reduce unit. The reference"
+          + " gives no field layout for the funct; it takes the R format's tail, as VEC_OP's"
+          + " does.",
       List.of("MAX", "SUM"),
       register("rs", 21, "register holding the input address"),
       register("rt", 16, "register holding the length"),

@@ -276,7 +276,8 @@ final class TimingCore {
   private static Unit unitOf(Instruction kind) {
     return switch (kind) {
       case CIM_MVM, CIM_CFG, CIM_OUT, CIM_SWITCH -> Unit.CIM;
-      case VEC_OP, REDUCE -> Unit.VECTOR;
+      case VEC_OP -> Unit.VECTOR;
+      case REDUCE -> Unit.REDUCE;
       case MEM_CPY, SC_LDG, SC_STG, SEND, RECV, WAIT, TAG, BARRIER -> Unit.TRANSFER;
       case BEQ, BNE, BGT, BLT, JMP -> null;
       default -> Unit.SCALAR;

@@ -24,6 +24,8 @@ import cimir.dialect.hw.HardwareModel;
  *   CIM_OUT of n outputs on g groups      ceil(4 n g / B_local)
  *   CIM_SWITCH                            switchCycles
  *   VEC_OP of n elements                  ceil(n / lanes) + L_vec
+ *   REDUCE of n elements                  ceil(n / lanes) + ceil(log2 lanes) + L_vec
+ *                                         (its own unit, beside the vector unit)
  *   SEND/RECV of n bytes over h hops      start = max(issue(SEND), issue(RECV)) delayed by
  *                                         the route's links;  end = start + h cph + F - 1,
  *                                         F = max(1, ceil(n / flitBytes)); a SEND or RECV
@@ -103,6 +105,16 @@ public final class TimingModel {
   /** Cycles of a VEC_OP over `elements` elements. */
   public static long vectorCycles(HardwareModel hw, long elements) {
     return Math.max(1, ceil(elements, hw.core().vector().lanes())) + VECTOR_LATENCY;
+  }
+
+  /**
+   * Cycles of a REDUCE over `elements` elements: `lanes` elements a cycle into an adder (or
+   * comparator) tree of log2(lanes) levels, then the vector latency.
+   */
+  public static long reduceCycles(HardwareModel hw, long elements) {
+    int lanes = hw.core().vector().lanes();
+    int levels = 64 - Long.numberOfLeadingZeros(Math.max(1, lanes) - 1L);
+    return Math.max(1, ceil(elements, lanes)) + levels + VECTOR_LATENCY;
   }
 
   /** Flits of a transfer of `bytes` bytes; a transfer takes at least one. */

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param energyPj dynamic plus static energy
  * @param coreCycles by core id, the cycle its last instruction completes (0 for an idle core)
  * @param energyByUnit pJ by `cim`, `local`, `global`, `noc`, `vector`, `static`
- * @param busyCyclesByUnit summed over cores: `scalar`, `cim`, `vector`, `transfer`,
+ * @param busyCyclesByUnit summed over cores: `scalar`, `cim`, `vector`, `reduce`, `transfer`,
  *     `cim-switch` (the part of `cim` spent switching arrays between modes), and the chip's
  *     `global-port` and `noc-links` (flit-hops)
  * @param instructions instructions completed over all cores
@@ -43,7 +43,7 @@ public record TimingReport(long cycles, double seconds, double energyPj, long[] 
   /**
    * One stage: cycles `[start, end)`, what ran in it and what it spent (static over its
    * cycles included); `arrayUtilisation` is its busy macro-cycles over macros x its cycles;
-   * `busyCyclesByUnit` sums the cores' `scalar`, `cim`, `vector` and `transfer` cycles;
+   * `busyCyclesByUnit` sums the cores' `scalar`, `cim`, `vector`, `reduce` and `transfer` cycles;
    * `activeCores` counts the cores that used their CIM, vector or transfer unit in it (not
    * only the scalar set-up of its barrier).
    */

@@ -319,7 +319,10 @@ public final class TimingSimulator {
           (long) Math.max(0, s[4] - 1) * s[6] + r[f[1]]);
       case CIM_OUT -> c.write(address(r[f[2]], 0), 4L * r[f[0]] * Math.max(0, s[4]));
       case VEC_OP -> vectorRanges(c, f);
-      case REDUCE -> throw new Fault(op.kind() + " is not implemented");
+      case REDUCE -> {
+        c.read(address(r[f[0]], 0), Math.max(0, r[f[1]]) * width(s[16]));
+        c.write(address(r[f[2]], 0), width(s[20]));
+      }
       default -> { }
     }
     if (checkAddresses) {
@@ -382,6 +385,13 @@ public final class TimingSimulator {
         end = issue + TimingModel.vectorCycles(hw, n);
         ledger.charge(c, Ledger.Kind.VECTOR, n * hw.energy().vectorPjPerOp());
         ledger.charge(c, Ledger.Kind.LOCAL, vectorBytes(c, f) * hw.energy().localPjPerByte());
+      }
+      case REDUCE -> {
+        long n = Math.max(0, r[f[1]]);
+        end = issue + TimingModel.reduceCycles(hw, n);
+        ledger.charge(c, Ledger.Kind.VECTOR, n * hw.energy().vectorPjPerOp());
+        ledger.charge(c, Ledger.Kind.LOCAL, (n * width(s[16]) + width(s[20]))
+            * hw.energy().localPjPerByte());
       }
       default -> { }
     }

@@ -5,7 +5,8 @@ enum Unit {
   SCALAR("scalar"),
   CIM("cim"),
   VECTOR("vector"),
-  TRANSFER("transfer");
+  TRANSFER("transfer"),
+  REDUCE("reduce");
 
   /** The key in TimingReport.busyCyclesByUnit. */
   final String key;

@@ -135,9 +135,30 @@ class TimingTest {
         CIM_MVM r1, r2, r0, r0, GRP
         """)).traceTo(out).run(GUARD);
     JsonNode events = new ObjectMapper().readTree(out.toString()).get("traceEvents");
-    assertEquals(1 + 4 + 5, events.size());
+    assertEquals(1 + Unit.values().length + 5, events.size());
     assertTrue(out.toString().contains("{\"name\":\"CIM_MVM\",\"ph\":\"X\",\"pid\":0,"
         + "\"tid\":1,\"ts\":0.008000,\"dur\":0.022000}"), out.toString());
+  }
+
+  /**
+   * REDUCE has its own unit: 100 elements take ceil(100 / 32) = 4 cycles into the 5-level tree
+   * of 32 lanes, plus the vector latency of 2: 11 cycles from cycle 4, ending at 15. The
+   * VEC_OP after it issues at 5 on the vector unit and ends at 5 + 4 + 2 = 11, before it.
+   */
+  @Test
+  void aReduceRunsBesideTheVectorUnit() throws SimulationException {
+    TimingReport r = time("""
+        # core 0
+        G_LI r1, 786432
+        G_LI r2, 100
+        G_LI r3, 1048576
+        G_LI r4, 1049600
+        REDUCE_SUM r1, r2, r3
+        VEC_ADD_1 r1, r1, r4, r2
+        """);
+    assertEquals(15, r.cycles());
+    assertEquals(11, r.busyCyclesByUnit().get("reduce"));
+    assertEquals(6, r.busyCyclesByUnit().get("vector"));
   }
 
   /** 1000 bytes at 128 bytes per cycle: ceil(1000 / 128) = 8 cycles from cycle 3, ending at 11. */
