@@ -224,12 +224,14 @@ public final class CimRun extends ToolCommand {
     }
     out.append("\nwhere the time goes: each unit's busy cycles over the active cores' cycles"
         + " (units overlap)\n");
-    out.append(String.format(Locale.ROOT, "%-5s %6s %7s %7s %9s %7s %13s%n", "stage", "active",
-        "cim", "vector", "transfer", "scalar", "array MACs"));
+    out.append(String.format(Locale.ROOT, "%-5s %6s %7s %11s %7s %9s %7s %13s%n", "stage",
+        "active", "cim", "cim-control", "vector", "transfer", "scalar", "array MACs"));
     for (TimingReport.StageFigures s : t.stages()) {
       double coreCycles = (double) Math.max(1, s.activeCores()) * Math.max(1, s.cycles());
-      out.append(String.format(Locale.ROOT, "%-5d %6d %6.1f%% %6.1f%% %8.1f%% %6.1f%% %13d%n",
+      out.append(String.format(Locale.ROOT,
+          "%-5d %6d %6.1f%% %10.1f%% %6.1f%% %8.1f%% %6.1f%% %13d%n",
           s.index(), s.activeCores(), pct(s.busyCyclesByUnit().get("cim"), coreCycles),
+          pct(s.busyCyclesByUnit().get("cim-control"), coreCycles),
           pct(s.busyCyclesByUnit().get("vector"), coreCycles),
           pct(s.busyCyclesByUnit().get("transfer"), coreCycles),
           pct(s.busyCyclesByUnit().get("scalar"), coreCycles), s.arrayMacs()));

@@ -62,9 +62,17 @@ final class TimingCore {
   /** Barriers passed: the stage the core is in. */
   int stage;
   Wait wait;
+  /**
+   * Per macro group, the end of its last product and of its last control instruction: the
+   * CIM unit and the CIM control unit run concurrently on different groups, in order on one.
+   */
+  private final long[] mvmEnd;
+  private final long[] controlEnd;
 
-  TimingCore(int id, List<IsaInst> program) {
+  TimingCore(int id, List<IsaInst> program, int groups) {
     this.id = id;
+    this.mvmEnd = new long[groups];
+    this.controlEnd = new long[groups];
     this.code = new Op[program.size()];
     for (int i = 0; i < code.length; i++) {
       code[i] = decode(program.get(i));
@@ -166,6 +174,30 @@ final class TimingCore {
       }
     }
     return ready;
+  }
+
+  /**
+   * The first cycle from `t` on at which CIM instruction `op` may start on groups `first ..
+   * end - 1`: a product waits for the groups' control (a readout clears the accumulators, a
+   * mask changes the columns), a control instruction for their products and control.
+   */
+  long groupsReady(Op op, int first, int end, long t) {
+    long ready = t;
+    for (int g = first; g < end; g++) {
+      ready = Math.max(ready, controlEnd[g]);
+      if (op.unit() == Unit.CIM_CONTROL) {
+        ready = Math.max(ready, mvmEnd[g]);
+      }
+    }
+    return ready;
+  }
+
+  /** CIM instruction `op` keeps groups `first .. end - 1` until cycle `until`. */
+  void groupsBusy(Op op, int first, int end, long until) {
+    long[] ends = op.unit() == Unit.CIM ? mvmEnd : controlEnd;
+    for (int g = first; g < end; g++) {
+      ends[g] = Math.max(ends[g], until);
+    }
   }
 
   /**
@@ -275,7 +307,8 @@ final class TimingCore {
   /** The unit an instruction occupies; null for a branch. */
   private static Unit unitOf(Instruction kind) {
     return switch (kind) {
-      case CIM_MVM, CIM_CFG, CIM_OUT, CIM_SWITCH -> Unit.CIM;
+      case CIM_MVM -> Unit.CIM;
+      case CIM_CFG, CIM_OUT, CIM_SWITCH -> Unit.CIM_CONTROL;
       case VEC_OP -> Unit.VECTOR;
       case REDUCE -> Unit.REDUCE;
       case MEM_CPY, SC_LDG, SC_STG, SEND, RECV, WAIT, TAG, BARRIER -> Unit.TRANSFER;

@@ -13,6 +13,10 @@ import cimir.dialect.hw.HardwareModel;
  *                  end(p) for p pending, p.read,  p.range ∩ writes(i) ≠ ∅)
  *   next(i)  = issue(i) + 1            (a branch resolves at decode: it takes only its slot)
  *   free(unit(i)) := end(i);  ready(r) := end(i) for r written by i
+ *   CIM (CIM_MVM) and CIM control (CIM_CFG, CIM_OUT, CIM_SWITCH) are two units; per macro
+ *   group g they keep order: a product starts after the last control instruction on g, a
+ *   control instruction after the last product and control instruction on g. A product
+ *   reads its groups' arrays and a switch writes its arrays, as ranges of the macro space.
  *
  * Latencies (end - issue; an operand of 0 bytes still takes one cycle):
  *   scalar, SC_LD, SC_ST, CIM_CFG         1

@@ -49,6 +49,7 @@ public final class TimingSimulator {
   private record Arrivals(int count, List<TimingCore> cores) {}
 
   private final HardwareModel hw;
+  private final AddressMap map;
   private final long globalBase;
   /** The end of the macro space: a write below it writes arrays. */
   private final long macroEnd;
@@ -79,7 +80,7 @@ public final class TimingSimulator {
   private final Timeline[] injection;
   private final Ledger ledger;
   private final long[] busy = new long[Unit.values().length];
-  /** Cycles the CIM units of all cores spent in CIM_SWITCH (a part of `busy[CIM]`). */
+  /** Cycles the CIM control units of all cores spent in CIM_SWITCH (a part of their busy). */
   private long switchBusy;
   private long globalPortBusy;
   private long nocFlits;
@@ -107,7 +108,8 @@ public final class TimingSimulator {
       }
     }
     this.hw = hw;
-    this.globalBase = AddressMap.of(hw).global();
+    this.map = AddressMap.of(hw);
+    this.globalBase = map.global();
     this.macroEnd = AddressMap.of(hw).wmem();
     this.space = Memories.layout(AddressMap.of(hw));
     this.mesh = new Mesh(hw.meshRows(), hw.meshCols(), hw.noc().cyclesPerHop());
@@ -119,7 +121,8 @@ public final class TimingSimulator {
     this.ledger = new Ledger(hw.cores());
     this.cores = new TimingCore[hw.cores()];
     for (int c = 0; c < cores.length; c++) {
-      cores[c] = new TimingCore(c, program.cores().getOrDefault(c, List.of()));
+      cores[c] = new TimingCore(c, program.cores().getOrDefault(c, List.of()),
+          hw.core().macroGroups());
     }
   }
 
@@ -328,7 +331,22 @@ public final class TimingSimulator {
     if (checkAddresses) {
       c.checkRanges(op.kind(), space, globalBase);
     }
+    int[] span = cimGroups(c, op);
+    if (op.kind() == Instruction.CIM_MVM || op.kind() == Instruction.CIM_SWITCH) {
+      // A product reads its groups' weights, a switch changes its arrays: both wait for the
+      // copies into those arrays, and later copies into them wait for these.
+      long first = map.array((long) span[0] * hw.core().macrosPerGroup());
+      long bytes = map.array((long) span[1] * hw.core().macrosPerGroup()) - first;
+      if (op.kind() == Instruction.CIM_MVM) {
+        c.read(first, bytes);
+      } else {
+        c.write(first, bytes);
+      }
+    }
     issue = c.rangesReady(issue);
+    if (span != null) {
+      issue = c.groupsReady(op, span[0], span[1], issue);
+    }
     long end = issue + 1;
     switch (op.kind()) {
       case SC_LD, SC_ST -> ledger.charge(c, Ledger.Kind.LOCAL,
@@ -395,6 +413,9 @@ public final class TimingSimulator {
       }
       default -> { }
     }
+    if (span != null) {
+      c.groupsBusy(op, span[0], span[1], end);
+    }
     int next = c.execute(op);
     c.retire(op, issue, end);
     if (op.unit() != null) {
@@ -404,6 +425,40 @@ public final class TimingSimulator {
       }
     }
     complete(c, next);
+  }
+
+  /**
+   * The macro groups `[first, end)` a CIM instruction uses, clipped to the core's; null for
+   * any other instruction. CIM_MVM and CIM_OUT: `s9 .. s9 + s4 - 1`; CIM_CFG: its group, or
+   * all with the broadcast flag; CIM_SWITCH: the groups holding its arrays.
+   */
+  private int[] cimGroups(TimingCore c, TimingCore.Op op) {
+    int[] f = op.f();
+    int[] r = c.grf;
+    int all = hw.core().macroGroups();
+    long first;
+    long end;
+    switch (op.kind()) {
+      case CIM_MVM, CIM_OUT -> {
+        first = c.srf[9];
+        end = first + Math.max(0, c.srf[4]);
+      }
+      case CIM_CFG -> {
+        boolean broadcast = (f[2] & 1) != 0;
+        first = broadcast ? 0 : r[f[0]];
+        end = broadcast ? all : first + 1;
+      }
+      case CIM_SWITCH -> {
+        int perGroup = hw.core().macrosPerGroup();
+        first = Math.floorDiv(r[f[0]], perGroup);
+        end = Math.floorDiv((long) r[f[0]] + Math.max(0, r[f[1]]) + perGroup - 1, perGroup);
+      }
+      default -> {
+        return null;
+      }
+    }
+    return new int[] {(int) Math.max(0, Math.min(all, first)),
+        (int) Math.max(0, Math.min(all, end))};
   }
 
   private static long copySource(TimingCore.Op op, int[] r) {

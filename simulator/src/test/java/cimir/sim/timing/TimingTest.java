@@ -79,8 +79,9 @@ class TimingTest {
   }
 
   /**
-   * After the MVM of the test above (ends at 15), CIM_OUT waits for the CIM unit and writes 16
-   * groups x 16 outputs x 4 bytes = 1024 bytes at 128 per cycle: 8 cycles, from 15 to 23.
+   * After the MVM of the test above (ends at 15), CIM_OUT on the same groups waits for their
+   * sums and writes 16 groups x 16 outputs x 4 bytes = 1024 bytes at 128 per cycle on the CIM
+   * control unit: 8 cycles, from 15 to 23.
    */
   @Test
   void cimOutWaitsForTheMvmAndWritesAtTheLocalBandwidth() throws SimulationException {
@@ -96,7 +97,55 @@ class TimingTest {
         CIM_OUT r3, r0, r4
         """);
     assertEquals(23, r.cycles());
-    assertEquals(11 + 8, r.busyCyclesByUnit().get("cim"));
+    assertEquals(11, r.busyCyclesByUnit().get("cim"));
+    assertEquals(8, r.busyCyclesByUnit().get("cim-control"));
+  }
+
+  /**
+   * An MVM on groups 0..7 issues at 4 and ends at 15. A CIM_OUT of 16 sums on groups 8..15
+   * (512 bytes, 4 cycles) issued at 8 runs beside it on the control unit: the run ends at 15.
+   * On groups 0..7 it waits for the product's sums instead: 15 to 19.
+   */
+  @Test
+  void cimOutOfOtherGroupsOverlapsTheProduct() throws SimulationException {
+    String program = """
+        # core 0
+        S_LI s4, 8
+        S_LI s6, 32
+        G_LI r1, 786432
+        G_LI r2, 32
+        CIM_MVM r1, r2, r0, r0, GRP
+        S_LI s9, %d
+        G_LI r3, 16
+        G_LI r4, 1048576
+        CIM_OUT r3, r0, r4
+        """;
+    assertEquals(15, time(program.formatted(8)).cycles());
+    assertEquals(19, time(program.formatted(0)).cycles());
+  }
+
+  /**
+   * A global copy of 4096 bytes into macro 0 (group 0) issues at 3 and ends at 3 + 4096 / 64
+   * + 6 = 73. An MVM on group 1 issued at 9 does not wait for it (it ends at 20; the run at
+   * 73); an MVM on group 0 reads those weights, so it starts at 73 and ends at 84.
+   */
+  @Test
+  void aProductWaitsForTheWeightsOfItsGroups() throws SimulationException {
+    String program = """
+        # core 0
+        G_LI r1, %d
+        G_LI r2, 4096
+        G_LI r3, 0
+        MEM_CPY r1, r2, r3, 0
+        S_LI s4, 1
+        S_LI s6, 32
+        S_LI s9, %d
+        G_LI r4, 786432
+        G_LI r5, 32
+        CIM_MVM r4, r5, r0, r0, GRP
+        """;
+    assertEquals(73, time(program.formatted(GLOBAL, 1)).cycles());
+    assertEquals(84, time(program.formatted(GLOBAL, 0)).cycles());
   }
 
   /**
@@ -325,7 +374,7 @@ class TimingTest {
       }
       assertTrue(r.cycles() >= r.busyCyclesByUnit().get("global-port"));
       TimingReport single = time(asm.substring(0, asm.indexOf("# core 1")));
-      for (String unit : new String[] {"scalar", "cim", "vector", "transfer"}) {
+      for (String unit : new String[] {"scalar", "cim", "cim-control", "vector", "transfer"}) {
         assertTrue(single.cycles() >= single.busyCyclesByUnit().get(unit),
             unit + ": " + single.busyCyclesByUnit() + " in " + single.cycles());
       }
