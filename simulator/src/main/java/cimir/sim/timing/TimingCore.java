@@ -68,11 +68,16 @@ final class TimingCore {
    */
   private final long[] mvmEnd;
   private final long[] controlEnd;
+  private final int macrosPerGroup;
+  /** The macro groups `[groupFirst, groupEnd)` of the CIM instruction being issued. */
+  int groupFirst;
+  int groupEnd;
 
-  TimingCore(int id, List<IsaInst> program, int groups) {
+  TimingCore(int id, List<IsaInst> program, int groups, int macrosPerGroup) {
     this.id = id;
     this.mvmEnd = new long[groups];
     this.controlEnd = new long[groups];
+    this.macrosPerGroup = macrosPerGroup;
     this.code = new Op[program.size()];
     for (int i = 0; i < code.length; i++) {
       code[i] = decode(program.get(i));
@@ -177,13 +182,47 @@ final class TimingCore {
   }
 
   /**
-   * The first cycle from `t` on at which CIM instruction `op` may start on groups `first ..
-   * end - 1`: a product waits for the groups' control (a readout clears the accumulators, a
+   * Whether `op`, the instruction being issued, is a CIM instruction; if so, sets the macro
+   * groups it uses, clipped to the core's. CIM_MVM and CIM_OUT: `s9 .. s9 + s4 - 1`; CIM_CFG:
+   * its group, or all with the broadcast flag; CIM_SWITCH: the groups holding its arrays.
+   */
+  boolean cimGroups(Op op) {
+    int[] f = op.f();
+    int all = mvmEnd.length;
+    long first;
+    long end;
+    switch (op.kind()) {
+      case CIM_MVM, CIM_OUT -> {
+        first = srf[9];
+        end = first + Math.max(0, srf[4]);
+      }
+      case CIM_CFG -> {
+        boolean broadcast = (f[2] & 1) != 0;
+        first = broadcast ? 0 : grf[f[0]];
+        end = broadcast ? all : first + 1;
+      }
+      case CIM_SWITCH -> {
+        first = Math.floorDiv(grf[f[0]], macrosPerGroup);
+        end = Math.floorDiv((long) grf[f[0]] + Math.max(0, grf[f[1]]) + macrosPerGroup - 1,
+            macrosPerGroup);
+      }
+      default -> {
+        return false;
+      }
+    }
+    groupFirst = (int) Math.max(0, Math.min(all, first));
+    groupEnd = (int) Math.max(0, Math.min(all, end));
+    return true;
+  }
+
+  /**
+   * The first cycle from `t` on at which CIM instruction `op` may start on its groups (set by
+   * cimGroups): a product waits for the groups' control (a readout clears the accumulators, a
    * mask changes the columns), a control instruction for their products and control.
    */
-  long groupsReady(Op op, int first, int end, long t) {
+  long groupsReady(Op op, long t) {
     long ready = t;
-    for (int g = first; g < end; g++) {
+    for (int g = groupFirst; g < groupEnd; g++) {
       ready = Math.max(ready, controlEnd[g]);
       if (op.unit() == Unit.CIM_CONTROL) {
         ready = Math.max(ready, mvmEnd[g]);
@@ -192,10 +231,10 @@ final class TimingCore {
     return ready;
   }
 
-  /** CIM instruction `op` keeps groups `first .. end - 1` until cycle `until`. */
-  void groupsBusy(Op op, int first, int end, long until) {
+  /** CIM instruction `op` keeps its groups (set by cimGroups) until cycle `until`. */
+  void groupsBusy(Op op, long until) {
     long[] ends = op.unit() == Unit.CIM ? mvmEnd : controlEnd;
-    for (int g = first; g < end; g++) {
+    for (int g = groupFirst; g < groupEnd; g++) {
       ends[g] = Math.max(ends[g], until);
     }
   }

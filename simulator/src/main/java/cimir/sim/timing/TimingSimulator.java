@@ -110,8 +110,8 @@ public final class TimingSimulator {
     this.hw = hw;
     this.map = AddressMap.of(hw);
     this.globalBase = map.global();
-    this.macroEnd = AddressMap.of(hw).wmem();
-    this.space = Memories.layout(AddressMap.of(hw));
+    this.macroEnd = map.wmem();
+    this.space = Memories.layout(map);
     this.mesh = new Mesh(hw.meshRows(), hw.meshCols(), hw.noc().cyclesPerHop());
     this.table = table;
     this.injection = new Timeline[hw.cores() + 1];
@@ -122,7 +122,7 @@ public final class TimingSimulator {
     this.cores = new TimingCore[hw.cores()];
     for (int c = 0; c < cores.length; c++) {
       cores[c] = new TimingCore(c, program.cores().getOrDefault(c, List.of()),
-          hw.core().macroGroups());
+          hw.core().macroGroups(), hw.core().macrosPerGroup());
     }
   }
 
@@ -331,12 +331,12 @@ public final class TimingSimulator {
     if (checkAddresses) {
       c.checkRanges(op.kind(), space, globalBase);
     }
-    int[] span = cimGroups(c, op);
+    boolean cim = c.cimGroups(op);
     if (op.kind() == Instruction.CIM_MVM || op.kind() == Instruction.CIM_SWITCH) {
       // A product reads its groups' weights, a switch changes its arrays: both wait for the
       // copies into those arrays, and later copies into them wait for these.
-      long first = map.array((long) span[0] * hw.core().macrosPerGroup());
-      long bytes = map.array((long) span[1] * hw.core().macrosPerGroup()) - first;
+      long first = map.array((long) c.groupFirst * hw.core().macrosPerGroup());
+      long bytes = map.array((long) c.groupEnd * hw.core().macrosPerGroup()) - first;
       if (op.kind() == Instruction.CIM_MVM) {
         c.read(first, bytes);
       } else {
@@ -344,8 +344,8 @@ public final class TimingSimulator {
       }
     }
     issue = c.rangesReady(issue);
-    if (span != null) {
-      issue = c.groupsReady(op, span[0], span[1], issue);
+    if (cim) {
+      issue = c.groupsReady(op, issue);
     }
     long end = issue + 1;
     switch (op.kind()) {
@@ -413,8 +413,8 @@ public final class TimingSimulator {
       }
       default -> { }
     }
-    if (span != null) {
-      c.groupsBusy(op, span[0], span[1], end);
+    if (cim) {
+      c.groupsBusy(op, end);
     }
     int next = c.execute(op);
     c.retire(op, issue, end);
@@ -425,40 +425,6 @@ public final class TimingSimulator {
       }
     }
     complete(c, next);
-  }
-
-  /**
-   * The macro groups `[first, end)` a CIM instruction uses, clipped to the core's; null for
-   * any other instruction. CIM_MVM and CIM_OUT: `s9 .. s9 + s4 - 1`; CIM_CFG: its group, or
-   * all with the broadcast flag; CIM_SWITCH: the groups holding its arrays.
-   */
-  private int[] cimGroups(TimingCore c, TimingCore.Op op) {
-    int[] f = op.f();
-    int[] r = c.grf;
-    int all = hw.core().macroGroups();
-    long first;
-    long end;
-    switch (op.kind()) {
-      case CIM_MVM, CIM_OUT -> {
-        first = c.srf[9];
-        end = first + Math.max(0, c.srf[4]);
-      }
-      case CIM_CFG -> {
-        boolean broadcast = (f[2] & 1) != 0;
-        first = broadcast ? 0 : r[f[0]];
-        end = broadcast ? all : first + 1;
-      }
-      case CIM_SWITCH -> {
-        int perGroup = hw.core().macrosPerGroup();
-        first = Math.floorDiv(r[f[0]], perGroup);
-        end = Math.floorDiv((long) r[f[0]] + Math.max(0, r[f[1]]) + perGroup - 1, perGroup);
-      }
-      default -> {
-        return null;
-      }
-    }
-    return new int[] {(int) Math.max(0, Math.min(all, first)),
-        (int) Math.max(0, Math.min(all, end))};
   }
 
   private static long copySource(TimingCore.Op op, int[] r) {
