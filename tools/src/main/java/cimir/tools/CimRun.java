@@ -11,7 +11,10 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -236,6 +239,7 @@ public final class CimRun extends ToolCommand {
           pct(s.busyCyclesByUnit().get("transfer"), coreCycles),
           pct(s.busyCyclesByUnit().get("scalar"), coreCycles), s.arrayMacs()));
     }
+    operators(r, out);
     out.append(String.format(Locale.ROOT, "energy (uJ):"));
     for (var e : new java.util.TreeMap<>(t.energyByUnit()).entrySet()) {
       out.append(String.format(Locale.ROOT, " %s %.3f", e.getKey(), e.getValue() * 1e-6));
@@ -249,6 +253,44 @@ public final class CimRun extends ToolCommand {
           + " finished (docs/design/meta-to-isa.md, 13)\n");
     }
     return out.toString();
+  }
+
+  /** How many operators the summary lists, the longest first. */
+  static final int SLOWEST = 10;
+
+  /**
+   * The operators that took longest once their inputs were there (their busiest core's issue
+   * cycles, waits for other cores left out), each beside what the cost model charges it alone
+   * and its span (first issue to last end).
+   */
+  private static void operators(Flow.Result r, StringBuilder out) {
+    TimingReport t = r.timing();
+    if (t.operators().isEmpty()) {
+      return;
+    }
+    Map<String, Double> predicted = new java.util.HashMap<>();
+    for (Flow.StagePrediction p : r.stages()) {
+      p.operatorCycles().forEach((k, v) -> predicted.merge(k, v, Double::sum));
+    }
+    List<TimingReport.OperatorFigures> slowest = new ArrayList<>(t.operators());
+    slowest.sort(java.util.Comparator.comparingLong(TimingReport.OperatorFigures::ownCycles)
+        .reversed());
+    out.append(String.format(Locale.ROOT, "%nthe %d slowest of %d operators (own: its busiest"
+        + " core's cycles in it, waits for other cores left out; predicted: the cost model's"
+        + " cycles for it alone; span: first issue to last end)%n",
+        Math.min(SLOWEST, slowest.size()), slowest.size()));
+    out.append(String.format(Locale.ROOT, "%-32s %5s %12s %12s %12s %7s %12s %12s%n",
+        "operator", "cores", "instructions", "own", "predicted", "ratio", "start", "span"));
+    for (TimingReport.OperatorFigures o : slowest.subList(0, Math.min(SLOWEST,
+        slowest.size()))) {
+      String name = o.name().length() > 32 ? o.name().substring(0, 29) + "..." : o.name();
+      Double p = predicted.get(o.name());
+      out.append(String.format(Locale.ROOT, "%-32s %5d %12d %12d %12s %7s %12d %12d%n",
+          name, o.cores(), o.instructions(), o.ownCycles(),
+          p == null ? "" : String.format(Locale.ROOT, "%.0f", p),
+          p == null || p == 0 ? "" : String.format(Locale.ROOT, "%.2f", o.ownCycles() / p),
+          o.start(), o.span()));
+    }
   }
 
   /** Every figure of the run as JSON. */
@@ -275,6 +317,8 @@ public final class CimRun extends ToolCommand {
       o.put("energy_pj", p.energyPj());
       o.put("transition_cycles", p.transitionCycles());
       o.put("switches", p.switches());
+      ObjectNode ops = o.putObject("operator_cycles");
+      p.operatorCycles().forEach(ops::put);
     }
     ObjectNode bound = root.putObject("lower_bound");
     bound.put("cycles", r.bound().cycles());

@@ -6,6 +6,7 @@ import cimir.dialect.hw.HardwareModel;
 import cimir.dialect.hw.HwArch;
 import cimir.dialect.hw.HwException;
 import cimir.dialect.isa.IsaProgram;
+import cimir.dialect.isa.Provenance;
 import cimir.interp.ModelInputs;
 import cimir.interp.Tensor;
 import cimir.ir.Attribute;
@@ -230,7 +231,8 @@ public final class CimSim extends ToolCommand {
       }
     }
     TimingSimulator sim = new TimingSimulator(hw, IsaProgram.fromOp(program), table)
-        .maxCycles(maxCycles).checkAddresses(!uncheckedAddresses);
+        .maxCycles(maxCycles).checkAddresses(!uncheckedAddresses)
+        .attribute(Provenance.of(program));
     java.io.StringWriter events = trace != null ? new java.io.StringWriter() : null;
     if (events != null) {
       sim.traceTo(events);
@@ -341,6 +343,18 @@ public final class CimSim extends ToolCommand {
       o.put("active_cores", s.activeCores());
       ObjectNode stageBusy = o.putObject("busy_cycles_by_unit");
       new TreeMap<>(s.busyCyclesByUnit()).forEach(stageBusy::put);
+    }
+    ArrayNode operators = root.putArray("operators");
+    for (TimingReport.OperatorFigures op : r.operators()) {
+      ObjectNode o = operators.addObject();
+      o.put("name", op.name());
+      o.put("start", op.start());
+      o.put("end", op.end());
+      o.put("own_cycles", op.ownCycles());
+      o.put("instructions", op.instructions());
+      o.put("cores", op.cores());
+      ObjectNode opBusy = o.putObject("busy_cycles_by_unit");
+      new TreeMap<>(op.busyCyclesByUnit()).forEach(opBusy::put);
     }
     ArrayNode perCore = root.putArray("cores");
     for (TimingReport.CoreFigures c : r.cores()) {

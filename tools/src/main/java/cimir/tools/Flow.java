@@ -8,6 +8,7 @@ import cimir.dialect.hw.HardwareModel;
 import cimir.dialect.hw.HwArch;
 import cimir.dialect.hw.HwException;
 import cimir.dialect.isa.IsaProgram;
+import cimir.dialect.isa.Provenance;
 import cimir.interp.Interpreter;
 import cimir.interp.ModelInputs;
 import cimir.interp.Tensor;
@@ -37,6 +38,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -58,10 +60,14 @@ final class Flow {
     }
   }
 
-  /** One segment as the cost model predicts it, with what `mode-alloc` gave it. */
+  /**
+   * One segment as the cost model predicts it, with what `mode-alloc` gave it;
+   * `operatorCycles`: per operator, by the names of its location, its own `alloc.latency` (the
+   * ops of one name summed: a product and the requantize fused into it).
+   */
   record StagePrediction(int index, int operators, int products, long copies, long computeArrays,
       long memoryArrays, long cores, double cycles, double energyPj, double transitionCycles,
-      long switches) {}
+      long switches, Map<String, Double> operatorCycles) {}
 
   /** What a run produced. */
   record Result(String model, HardwareModel hw, String pipeline, List<StagePrediction> stages,
@@ -222,7 +228,8 @@ final class Flow {
     }
     progress.phase("simulating " + instructions(isa) + " instructions on "
         + hw.cores() + " cores");
-    TimingSimulator sim = new TimingSimulator(hw, isa, table).maxCycles(maxCycles);
+    TimingSimulator sim = new TimingSimulator(hw, isa, table).maxCycles(maxCycles)
+        .attribute(Provenance.of(program));
     if (trace != null) {
       sim.traceTo(trace);
     }
@@ -399,11 +406,17 @@ final class Flow {
         int operators = 0;
         int products = 0;
         long copies = 0;
+        Map<String, Double> operatorCycles = new LinkedHashMap<>();
         for (Operation inner : op.region(0).entryBlock()) {
           if (!OperatorGraph.OPERATORS.contains(inner.name())) {
             continue;
           }
           operators++;
+          String name = inner.location() == null ? null : inner.location().names();
+          if (name != null) {
+            operatorCycles.merge(name, new GraphAttrs(inner.attributes()).f("alloc.latency", 0),
+                Double::sum);
+          }
           demands.add(Demand.fromAttributes(inner));
           long c = new GraphAttrs(inner.attributes()).i64("alloc.copies", 0);
           if (c > 0) {
@@ -414,7 +427,7 @@ final class Flow {
         found.add(new StagePrediction((int) a.i64("index", found.size()), operators, products,
             copies, a.i64("alloc.compute_arrays", 0), a.i64("alloc.memory_arrays", 0),
             a.i64("alloc.cores", 0), a.f("alloc.latency", 0), a.f("alloc.energy", 0),
-            a.f("alloc.transition_cycles", 0), a.i64("alloc.switches", 0)));
+            a.f("alloc.transition_cycles", 0), a.i64("alloc.switches", 0), operatorCycles));
       }
       if (found.isEmpty()) {
         return;

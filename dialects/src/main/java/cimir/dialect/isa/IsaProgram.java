@@ -43,11 +43,22 @@ public record IsaProgram(SortedMap<Integer, List<IsaInst>> cores) {
 
   /** The `isa.program` op holding these cores, every op at `location`. */
   public Operation toOp(Location location) {
+    return toOp(location, Map.of());
+  }
+
+  /**
+   * The `isa.program` op holding these cores at `location`, each instruction at its entry in
+   * `origins` (by core, one per instruction: the op it was compiled from), else at `location`.
+   */
+  public Operation toOp(Location location, Map<Integer, List<Location>> origins) {
     Operation program = newProgramOp(location);
     for (Map.Entry<Integer, List<IsaInst>> e : cores.entrySet()) {
       Operation core = newCoreOp(e.getKey(), location);
-      for (IsaInst inst : e.getValue()) {
-        core.region(0).entryBlock().append(inst.toOp(location));
+      List<Location> at = origins.get(e.getKey());
+      List<IsaInst> insts = e.getValue();
+      for (int i = 0; i < insts.size(); i++) {
+        core.region(0).entryBlock().append(insts.get(i).toOp(at != null ? at.get(i)
+            : location));
       }
       program.region(0).entryBlock().append(core);
     }

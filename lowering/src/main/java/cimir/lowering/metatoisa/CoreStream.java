@@ -2,6 +2,7 @@ package cimir.lowering.metatoisa;
 
 import cimir.dialect.isa.Instruction;
 import cimir.dialect.isa.IsaInst;
+import cimir.ir.Location;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -47,6 +48,10 @@ final class CoreStream {
 
   final int core;
   private final List<IsaInst> code = new ArrayList<>();
+  /** Per instruction, the location of the meta op it lowers. */
+  private final List<Location> locations = new ArrayList<>();
+  /** The location the next instructions get: the meta op being lowered. */
+  Location at = Location.Unknown.INSTANCE;
   private final BitSet free = new BitSet(32);
   private final long[] special = new long[32];
 
@@ -54,11 +59,15 @@ final class CoreStream {
     this.core = core;
     free.set(1, 32);
     Arrays.fill(special, -1);
-    code.add(IsaInst.of(Instruction.G_LI, ZERO, 0));
+    emit(Instruction.G_LI, ZERO, 0);
   }
 
   List<IsaInst> code() {
     return code;
+  }
+
+  List<Location> locations() {
+    return locations;
   }
 
   int size() {
@@ -67,6 +76,7 @@ final class CoreStream {
 
   void emit(Instruction kind, long... fields) {
     code.add(IsaInst.of(kind, fields));
+    locations.add(at);
   }
 
   /** A free general register. */

@@ -9,6 +9,7 @@ import cimir.dialect.isa.VecFunct;
 import cimir.ir.Attribute.DictionaryAttr;
 import cimir.ir.Attribute;
 import cimir.ir.Block;
+import cimir.ir.Location;
 import cimir.ir.Operation;
 import cimir.ir.Type;
 import cimir.ir.Value;
@@ -133,11 +134,13 @@ final class FunctionLowering {
       image.result(i, b.addr() - map.global(), b.bytes(), layoutName(yield.operand(i)));
     }
     java.util.SortedMap<Integer, List<IsaInst>> code = new TreeMap<>();
+    Map<Integer, List<Location>> origins = new HashMap<>();
     for (CoreStream s : cores) {
       code.put(s.core, s.code());
+      origins.put(s.core, s.locations());
       instructions += s.size();
     }
-    Operation program = new IsaProgram(code).toOp(flow.location());
+    Operation program = new IsaProgram(code).toOp(flow.location(), origins);
     return program;
   }
 
@@ -257,6 +260,22 @@ final class FunctionLowering {
     return new WeightView(v, starts, ends);
   }
 
+  /**
+   * A part of the op at `location` lowered apart from it, named "NAME (what)" (the weights of
+   * a product, loaded before its stage starts), so that its time is counted apart.
+   */
+  private static Location part(Location location, String what) {
+    String names = location == null ? null : location.names();
+    return names == null ? location : new Location.Name(names + " (" + what + ")", location);
+  }
+
+  /** The instructions emitted next, on every core, come from `location`. */
+  private void at(Location location) {
+    for (CoreStream s : cores) {
+      s.at = location;
+    }
+  }
+
   private void lowerStage(Operation par, List<Operation> before) {
     stage = (int) longAttr(par, "segment");
     nextId = 0;
@@ -264,6 +283,7 @@ final class FunctionLowering {
     local = new LocalMemory[cores.length];
     for (Operation op : before) {
       if (op.name().equals("meta.switch")) {
+        at(part(op.location(), "switch"));
         lowerSwitch(op);
       }
     }
@@ -292,6 +312,7 @@ final class FunctionLowering {
     }
     for (Operation op : before) {
       if (op.name().equals("meta.load_weights")) {
+        at(part(op.location(), "weights"));
         new ProductKernels(this).loadWeights(op);
       }
     }
@@ -306,6 +327,8 @@ final class FunctionLowering {
       Operation op = ops.get(i);
       if (!folded.contains(op)) {
         try {
+          at(op.name().equals("meta.load_weights") ? part(op.location(), "weights")
+              : op.location());
           lowerOp(op);
         } catch (IllegalStateException e) {
           throw new LoweringException(op, e.getMessage());
@@ -324,6 +347,7 @@ final class FunctionLowering {
         bufs.put(par.result(r), b);
       }
     }
+    at(Location.Unknown.INSTANCE);
     for (CoreStream s : cores) {
       int n = s.reg(cores.length);
       int id = s.reg(stage);

@@ -13,6 +13,7 @@ import cimir.ir.Attribute.NamedAttribute;
 import cimir.ir.Block;
 import cimir.ir.BlockArgument;
 import cimir.ir.Context;
+import cimir.ir.Location;
 import cimir.ir.Operation;
 import cimir.ir.Type;
 import cimir.ir.Value;
@@ -119,6 +120,8 @@ public final class QuantizePass implements Pass {
     private final Map<Value, Q> quantized = new IdentityHashMap<>();
     private final Map<Integer, DictionaryAttr> argAttrs = new HashMap<>();
     private Operation anchor;
+    /** Where the ops emitted next come from, when not from `anchor`. */
+    private Location origin;
 
     private record Q(Value value, double scale) {}
 
@@ -355,10 +358,12 @@ public final class QuantizePass implements Pass {
         s = scaleOf(v);
         Operation saved = anchor;
         anchor = v instanceof BlockArgument ? body.first() : v.definingOp().nextInBlock();
+        origin = v instanceof BlockArgument a ? a.location() : v.definingOp().location();
         out = emit("quantize", List.of(v), attrs("scale", GraphAttrs.f32(s)),
             new Type.RankedTensorType(((Type.RankedTensorType) v.type()).shape(),
                 Type.IntegerType.I8));
         anchor = saved;
+        origin = null;
       }
       Q q = new Q(out, s);
       quantized.put(v, q);
@@ -478,7 +483,7 @@ public final class QuantizePass implements Pass {
     private Value emit(String mnemonic, List<Value> operands, DictionaryAttr attrs, Type type) {
       String name = "graph." + mnemonic;
       Operation op = Operation.create(name, ctx.lookupOp(name), operands, List.of(type), attrs,
-          null, List.of(), 0, anchor.location());
+          null, List.of(), 0, origin != null ? origin : anchor.location());
       body.insertBefore(op, anchor);
       return op.result(0);
     }

@@ -59,6 +59,13 @@ final class TimingCore {
   /** The last cycle any unit of the core is busy. */
   long lastEnd;
   long executed;
+  /** Per PC, the operator the instruction belongs to (-1: none); null when not attributed. */
+  int[] operator;
+  /** The issue and end cycles of the last instruction retired. */
+  long retiredIssue;
+  long retiredEnd;
+  /** The cycle after the previous instruction issued (for the operators' own cycles). */
+  long previousIssue;
   /** Barriers passed: the stage the core is in. */
   int stage;
   Wait wait;
@@ -260,6 +267,8 @@ final class TimingCore {
       }
     }
     lastEnd = Math.max(lastEnd, end);
+    retiredIssue = issue;
+    retiredEnd = end;
     executed++;
   }
 

@@ -25,12 +25,15 @@ import java.util.Map;
  *     `global-port`, `noc-links` (flit-hops over directed links x cycles)
  * @param cores by core id: its figures
  * @param stages the stretches between barriers, in order
+ * @param operators per operator the program was compiled from (its instructions' locations
+ *     name it), in order of its first issue; empty when the program names none
  * @param noc `mesh` or `table` (CIMFlow's per-pair table)
  */
 public record TimingReport(long cycles, double seconds, double energyPj, long[] coreCycles,
     Map<String, Double> energyByUnit, Map<String, Long> busyCyclesByUnit, long instructions,
     long nocFlits, long nocFlitHops, long arrayMacs, Map<String, Double> utilisation,
-    List<CoreFigures> cores, List<StageFigures> stages, String noc) {
+    List<CoreFigures> cores, List<StageFigures> stages, List<OperatorFigures> operators,
+    String noc) {
 
   /** One core: when it ends, what it ran and spent (its static share included). */
   public record CoreFigures(int id, long cycles, long instructions, long arrayMacs,
@@ -60,7 +63,26 @@ public record TimingReport(long cycles, double seconds, double energyPj, long[] 
     }
   }
 
+  /**
+   * One operator: its instructions issued from `start` and completed by `end` (over all its
+   * cores); `ownCycles`, the cycles the issue of its busiest core spent on it, waits for other
+   * cores (SEND, RECV, BARRIER, WAIT) left out: how long it takes once its inputs are there;
+   * how many instructions, its units' busy cycles summed over cores, how many cores ran it.
+   */
+  public record OperatorFigures(String name, long start, long end, long ownCycles,
+      long instructions, Map<String, Long> busyCyclesByUnit, int cores) {
+    public OperatorFigures {
+      busyCyclesByUnit = Map.copyOf(busyCyclesByUnit);
+    }
+
+    /** From its first issue to its last end. */
+    public long span() {
+      return end - start;
+    }
+  }
+
   public TimingReport {
+    operators = List.copyOf(operators);
     coreCycles = coreCycles.clone();
     energyByUnit = Map.copyOf(energyByUnit);
     busyCyclesByUnit = Map.copyOf(busyCyclesByUnit);

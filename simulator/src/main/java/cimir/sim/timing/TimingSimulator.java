@@ -18,6 +18,7 @@ import cimir.dialect.hw.HardwareModel;
 import cimir.dialect.isa.Instruction;
 import cimir.dialect.isa.IsaInst;
 import cimir.dialect.isa.IsaProgram;
+import cimir.dialect.isa.Provenance;
 import cimir.sim.Fault;
 import cimir.sim.Memories;
 import cimir.sim.SimulationException;
@@ -79,6 +80,7 @@ public final class TimingSimulator {
   /** Table NoC: each node's injection port (cores, then the global memory), one FIFO each. */
   private final Timeline[] injection;
   private final Ledger ledger;
+  private OperatorLedger operators = new OperatorLedger(List.of(), 0);
   private final long[] busy = new long[Unit.values().length];
   /** Cycles the CIM control units of all cores spent in CIM_SWITCH (a part of their busy). */
   private long switchBusy;
@@ -142,6 +144,18 @@ public final class TimingSimulator {
    */
   public TimingSimulator checkAddresses(boolean check) {
     this.checkAddresses = check;
+    return this;
+  }
+
+  /**
+   * Accounts the next run's time to the operators `provenance` names (TimingReport.operators);
+   * without it, to none.
+   */
+  public TimingSimulator attribute(Provenance provenance) {
+    this.operators = new OperatorLedger(provenance.operators(), cores.length);
+    for (TimingCore c : cores) {
+      c.operator = provenance.ofCore(c.id, c.code.length);
+    }
     return this;
   }
 
@@ -253,7 +267,7 @@ public final class TimingSimulator {
     }
     return new TimingReport(cycles, seconds, totalPj, coreCycles, energy, busyByUnit,
         instructions, nocFlits, nocFlitHops, macs, utilisation, perCore, stages,
-        table == null ? "mesh" : "table");
+        operators.figures(), table == null ? "mesh" : "table");
   }
 
   /** Dynamic energies by kind plus `staticPj`, keyed as the report keys them. */
@@ -532,6 +546,14 @@ public final class TimingSimulator {
     }
     total++;
     ledger.completed(c, c.lastEnd);
+    if (c.operator != null) {
+      Instruction kind = c.code[c.pc].kind();
+      boolean sync = kind == Instruction.SEND || kind == Instruction.RECV
+          || kind == Instruction.BARRIER || kind == Instruction.WAIT;
+      operators.completed(c.operator[c.pc], c.id, c.retiredIssue, c.retiredEnd,
+          sync ? 1 : c.retiredIssue - c.previousIssue + 1);
+      c.previousIssue = c.retiredIssue + 1;
+    }
     c.pc = next;
   }
 
@@ -726,6 +748,9 @@ public final class TimingSimulator {
   private void busy(TimingCore c, Unit unit, long cycles) {
     busy[unit.ordinal()] += cycles;
     ledger.busy(c, unit, cycles);
+    if (c.operator != null) {
+      operators.busy(c.operator[c.pc], unit, cycles);
+    }
   }
 
   /** `op`, a synchronisation on the transfer unit, ran on `c` from `issue` to `end`. */
