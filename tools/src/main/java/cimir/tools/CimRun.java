@@ -68,7 +68,8 @@ public final class CimRun extends ToolCommand {
 
   @Option(names = "--keep-ir", paramLabel = "DIR",
       description = "write the IR after the import and after every pass into DIR"
-          + " (00-import.cim, 01-canonicalize.cim, ...)")
+          + " (00-import.cim, 01-canonicalize.cim, ...), with its locations (the ONNX"
+          + " nodes each op and instruction comes from)")
   Path keepIr;
 
   @Option(names = "--noc-table", paramLabel = "FILE",

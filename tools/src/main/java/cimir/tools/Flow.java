@@ -379,7 +379,7 @@ final class Flow {
         java.nio.file.Files.createDirectories(dir);
         boolean ok = Tools.writeOutput(target.toString(), System.out, new java.io.PrintStream(
             java.io.OutputStream.nullOutputStream()), "cim-run", out -> {
-              IrPrinter.print(module, out, IrPrinter.Options.DEFAULT);
+              IrPrinter.print(module, out, new IrPrinter.Options(false, true));
               out.write('\n');
               return true;
             });

@@ -97,6 +97,11 @@ final class CoreStream {
     }
   }
 
+  /** How many general registers are free. */
+  int freeRegisters() {
+    return free.cardinality();
+  }
+
   /** A fresh register holding `value`. */
   int reg(long value) {
     int r = alloc();
@@ -166,6 +171,19 @@ final class CoreStream {
 
   /** `body` `trips` times; nothing for 0 trips; the body inline with counter r0 for 1 trip. */
   void loop(long trips, Body body) {
+    loopKeeping(trips, new int[0], body);
+  }
+
+  /**
+   * `body` `trips` times (nothing for 0, inline with counter r0 for 1), the special registers
+   * `kept` known through it: the body must leave them as it found them (checked), so that an
+   * S_LI of their values in it is not emitted. Others are forgotten at its head and exit.
+   */
+  void loopKeeping(long trips, int[] kept, Body body) {
+    long[] before = new long[kept.length];
+    for (int k = 0; k < kept.length; k++) {
+      before[k] = special[kept[k]];
+    }
     if (trips <= 0) {
       return;
     }
@@ -177,8 +195,17 @@ final class CoreStream {
     int n = reg(trips);
     emit(Instruction.G_LI, i, 0);
     forgetSpecials();
+    for (int k = 0; k < kept.length; k++) {
+      special[kept[k]] = before[k];
+    }
     int top = size();
     body.emit(i);
+    for (int k = 0; k < kept.length; k++) {
+      if (special[kept[k]] != before[k]) {
+        throw new IllegalStateException("core " + core + ": a loop body changes special"
+            + " register " + kept[k] + ", which it was to keep");
+      }
+    }
     emit(Instruction.SC_RI, i, i, ADD, 1);
     long offset = top - size();
     if (offset < -(1L << 15)) {
@@ -187,6 +214,9 @@ final class CoreStream {
     }
     emit(Instruction.BLT, i, n, offset);
     forgetSpecials();
+    for (int k = 0; k < kept.length; k++) {
+      special[kept[k]] = before[k];
+    }
     free(i, n);
   }
 

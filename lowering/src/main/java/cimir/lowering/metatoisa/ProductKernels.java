@@ -41,6 +41,8 @@ import java.util.TreeMap;
  */
 final class ProductKernels {
   private final FunctionLowering f;
+  /** MEM_CPY's `offset_mask`: its immediate offsets the destination. */
+  static final long DESTINATION_OFFSET = 1;
 
   ProductKernels(FunctionLowering f) {
     this.f = f;
@@ -568,8 +570,12 @@ final class ProductKernels {
   private void kernel(Operation op, Geometry geo, Unit unit, Map<Integer, Buf> inputs, long p0,
       long p1, Buf dest, long virtualBase, long rowBytes, long eb, Operation requant) {
     int lead = unit.cores().get(0);
-    Unit u = fitting(op, geo, unit, dest.global() ? rowBytes : 0, requant != null);
+    boolean rowsFit = wholeRows(geo, unit, rowBytes, eb);
+    Fit fit = fitting(op, geo, unit, dest.global() ? rowBytes : 0, requant != null, rowsFit);
+    Unit u = fit.unit();
+    boolean whole = fit.wholeRows();
     int rep = u.copies();
+    long tables = whole ? rep : 1; // the bias and records, once per copy for whole rows
     long slotBytes = geo.t() * geo.cols() * 4; // one macro group's int32 sums
     long perCopy = geo.cg() * geo.wg() * slotBytes; // a copy's sums, per (group, width)
     List<Integer> helpers = u.cores().subList(1, u.cores().size());
@@ -600,24 +606,26 @@ final class ProductKernels {
     LocalMemory.Block bias = null;
     if (op.numOperands() > 2) {
       Buf b = f.buf(op.operand(2), op);
-      bias = f.scratch(op, lead, geo.cout() * 4);
+      bias = f.scratch(op, lead, tables * geo.cout() * 4);
       f.copy(ls, b, 0, new Buf(lead, bias.addr(), geo.cout() * 4, bias), 0, geo.cout() * 4,
           op);
+      replicate(ls, bias.addr(), geo.cout() * 4, tables);
     }
     LocalMemory.Block table = null;
     if (requant != null) {
       byte[] records = VectorKernels.requantRecords(requant, geo.cout());
-      table = f.scratch(op, lead, records.length);
+      table = f.scratch(op, lead, tables * records.length);
       int src = ls.reg(f.data(records));
       int dst = ls.reg(table.addr());
       int n = ls.reg(records.length);
       ls.emit(Instruction.MEM_CPY, src, n, dst, 0, 0);
       ls.free(src, dst, n);
+      replicate(ls, table.addr(), records.length, tables);
     }
     LocalMemory.Block sums = geo.sumsDeepTiles() || !helpers.isEmpty()
         ? f.scratch(op, lead, rep * perCopy) : null;
     LocalMemory.Block staging = dest.global()
-        ? f.scratch(op, lead, rowBytes) : null;
+        ? f.scratch(op, lead, tables * rowBytes) : null;
 
     LocalMemory.Block inbox = received > 0
         ? f.scratch(op, lead, received) : null;
@@ -636,44 +644,103 @@ final class ProductKernels {
           sums, inbox, bias, table, staging, dest, virtualBase, rowBytes, eb, requant, helpers,
           pix, id, idStep);
       body.work = work;
+      body.wholeRows = whole;
+      body.hoist(p0);
       s.loop(groups, i -> body.emit(rep));
       if (tail > 0) {
         body.emit((int) tail);
       }
+      body.unhoist();
       s.free(pix, id);
       f.freeScratch(c, wk);
     }
     f.freeScratch(lead, bias, table, sums, staging, inbox);
   }
 
+  /** A unit as it runs, and whether its epilogue takes the pixels of a group at once. */
+  record Fit(Unit unit, boolean wholeRows) {}
+
   /**
    * The unit with as many of its copies working in lockstep as the lead's local memory has
-   * room for (patch buffer, sums and tables grow with them); the others stay idle.
+   * room for (patch buffer, sums and tables grow with them); the others stay idle. The
+   * epilogue takes whole rows (`rowsFit`) when its tables, once per copy, fit beside them.
    */
-  private Unit fitting(Operation op, Geometry geo, Unit u, long staging, boolean requant) {
-    if (u.cores().size() > 1) {
-      return u;
-    }
+  private Fit fitting(Operation op, Geometry geo, Unit u, long staging, boolean requant,
+      boolean rowsFit) {
     int core = u.cores().get(0);
     long slot = geo.t() * geo.cols() * 4;
     long perCopy = geo.cg() * geo.wg() * slot;
+    if (u.cores().size() > 1) { // its copies are all its cores': only the tables can shrink
+      long inbox = 0;
+      for (int c : u.cores().subList(1, u.cores().size())) {
+        inbox = Math.max(inbox, u.mgs().get(c).size() * slot);
+      }
+      long rep = u.copies();
+      boolean whole = rowsFit && f.local[core].fits(rep * geo.cout() * 4,
+          requant ? rep * geo.cout() * 8 : 0, rep * perCopy, rep * staging,
+          segmentBytes(geo, u.mgs().get(core)), u.mgs().get(core).size() * slot, inbox);
+      return new Fit(u, whole);
+    }
     long g = geo.mgsPerCopy();
     for (int rep = u.copies(); rep >= 1; rep--) {
-      if (f.local[core].fits(geo.cout() * 4, requant ? geo.cout() * 8 : 0,
-          geo.sumsDeepTiles() ? rep * perCopy : 0, staging,
-          rep * geo.segmentsPerCopy() * geo.kg(), rep * g * slot)) {
+      for (boolean whole : rowsFit ? new boolean[] {true, false} : new boolean[] {false}) {
+        long tables = whole ? rep : 1;
+        if (!f.local[core].fits(tables * geo.cout() * 4, requant ? tables * geo.cout() * 8 : 0,
+            geo.sumsDeepTiles() ? rep * perCopy : 0, tables * staging,
+            rep * geo.segmentsPerCopy() * geo.kg(), rep * g * slot)) {
+          continue;
+        }
         if (rep == u.copies()) {
-          return u;
+          return new Fit(u, whole);
         }
         int first = u.mgs().get(core).get(0).copy();
         int keep = rep;
         List<Mg> mgs = u.mgs().get(core).stream().filter(m -> m.copy() - first < keep)
             .toList();
         f.idleCopies += u.copies() - rep;
-        return new Unit(u.cores(), Map.of(core, mgs), rep);
+        return new Fit(new Unit(u.cores(), Map.of(core, mgs), rep), whole);
       }
     }
-    return u; // not even one copy fits: the allocation below says so
+    return new Fit(u, false); // not even one copy fits: the allocation below says so
+  }
+
+  /**
+   * Whether the epilogue can take the `count` pixels of a group at once: their sums lie as
+   * rows of all output channels one after another (one channel group, every width full, and
+   * for sums straight from the accumulators, the lead's macro groups in (copy, width) order),
+   * and so do their outputs.
+   */
+  static boolean wholeRows(Geometry geo, Unit u, long rowBytes, long eb) {
+    if (geo.cg() != 1 || geo.diagonal() || geo.cout() != geo.wg() * geo.t() * geo.cols()
+        || rowBytes != geo.cout() * eb) {
+      return false;
+    }
+    if (geo.sumsDeepTiles() || u.cores().size() > 1) {
+      return true; // the sums table is (copy, group, width)-major
+    }
+    List<Mg> mgs = u.mgs().get(u.cores().get(0));
+    for (int i = 0; i < mgs.size(); i++) {
+      Mg m = mgs.get(i);
+      if ((m.copy() - mgs.get(0).copy()) * geo.wg() + m.w() != i) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Copies the `bytes` at `addr` to the `times - 1` places after them. */
+  private static void replicate(CoreStream s, long addr, long bytes, long times) {
+    if (times <= 1) {
+      return;
+    }
+    int src = s.reg(addr);
+    int n = s.reg(bytes);
+    int dst = s.alloc();
+    for (long k = 1; k < times; k++) {
+      s.li(dst, addr + k * bytes);
+      s.emit(Instruction.MEM_CPY, src, n, dst, 0, 0);
+    }
+    s.free(src, n, dst);
   }
 
   /**
@@ -742,6 +809,8 @@ final class ProductKernels {
     final CoreStream s;
     final List<Mg> mgs;
     Map<Integer, LocalMemory.Block[]> work;
+    /** Whether the epilogue takes the group's pixels at once (ProductKernels.wholeRows). */
+    boolean wholeRows;
 
     PixelGroup(Operation op, Geometry geo, Unit u, int core, Buf in, LocalMemory.Block pb,
         LocalMemory.Block acc, long slotBytes, long perCopy, LocalMemory.Block sums,
@@ -790,7 +859,11 @@ final class ProductKernels {
         if (sums != null) {
           accumulate(active, count);
         }
-        epilogue(count, active);
+        if (wholeRows) {
+          epilogueRows(count);
+        } else {
+          epilogue(count, active);
+        }
       } else {
         int len = s.reg(active.size() * slotBytes);
         int src = s.reg(acc.addr());
@@ -808,10 +881,158 @@ final class ProductKernels {
       return m.copy() - mgs.get(0).copy();
     }
 
+    /** The gather's constants, in registers for the whole pixel loop: value to register. */
+    private final Map<Long, Integer> hoisted = new LinkedHashMap<>();
+    /** The register holding the patch buffer's address while the pixel loop runs. */
+    private int patchBase = -1;
+    /** At most this many constants stay in registers through the pixel loop. */
+    private static final int HOISTED = 6;
+    /** Registers left free for the pixel loop's body when constants are hoisted. */
+    private static final int RESERVED = 12;
+
+    /**
+     * Before the pixel loop: the patch buffer's address and the lengths and source steps of
+     * the gather's runs (the same for every pixel) into registers, so that a run costs an add
+     * and a MEM_CPY whose immediate places it in the patch buffer.
+     */
+    void hoist(long p0) {
+      patchBase = s.reg(pb.addr());
+      if (s.freeRegisters() >= RESERVED + 8) {
+        startWalk(p0);
+      }
+      java.util.Set<Long> values = new java.util.LinkedHashSet<>();
+      for (Mg m : mgs) {
+        long prev = 0;
+        boolean firstRun = true;
+        for (long[] run : runs(m.grp(), m.d())) {
+          values.add(run[1]);
+          long step = run[0] - prev;
+          if (!firstRun && (step < -1024 || step >= 1024)) {
+            values.add(step);
+          }
+          prev = run[0];
+          firstRun = false;
+        }
+      }
+      for (long v : values) {
+        if (hoisted.size() < HOISTED && s.freeRegisters() > RESERVED) {
+          hoisted.put(v, s.reg(v));
+        }
+      }
+    }
+
+    void unhoist() {
+      for (int r : hoisted.values()) {
+        s.free(r);
+      }
+      hoisted.clear();
+      for (int r : walkConstants.values()) {
+        s.free(r);
+      }
+      walkConstants.clear();
+      if (walkAt >= 0) {
+        s.free(walkAt, walkX, walkWo, walkY, walkHo);
+        walkAt = -1;
+      }
+      s.free(patchBase);
+      patchBase = -1;
+    }
+
+    // The pixel walk: the input address of the next pixel's patch (`walkAt`), stepped a pixel
+    // at a time with its column (and for a batch, its row) counted, instead of dividing the
+    // pixel index. walkY and walkHo stay r0 for one image.
+    private int walkAt = -1;
+    private int walkX;
+    private int walkWo;
+    private int walkY;
+    private int walkHo;
+    /** The walk's steps that do not fit SC_RI's immediate, in registers. */
+    private final Map<Long, Integer> walkConstants = new LinkedHashMap<>();
+
+    /** The input address of pixel `p`'s patch. */
+    private long pixelAddress(long p) {
+      if (!geo.kind().equals("conv2d")) {
+        return in.addr() + p * geo.kd();
+      }
+      long c = geo.cin();
+      long x = p % geo.wo();
+      long y = (p / geo.wo()) % geo.ho();
+      long n = p / (geo.wo() * geo.ho());
+      return in.addr() + x * geo.sw() * c + y * geo.sh() * geo.wp() * c
+          + n * geo.hp() * geo.wp() * c;
+    }
+
+    private void startWalk(long p0) {
+      walkAt = s.reg(pixelAddress(p0));
+      walkX = CoreStream.ZERO;
+      walkWo = CoreStream.ZERO;
+      walkY = CoreStream.ZERO;
+      walkHo = CoreStream.ZERO;
+      if (!geo.kind().equals("conv2d")) {
+        walkConstant(geo.kd());
+        return;
+      }
+      long c = geo.cin();
+      walkX = s.reg(p0 % geo.wo());
+      walkWo = s.reg(geo.wo());
+      walkConstant(geo.sw() * c);
+      walkConstant(geo.sh() * geo.wp() * c - geo.wo() * geo.sw() * c);
+      if (geo.n() > 1) {
+        walkY = s.reg((p0 / geo.wo()) % geo.ho());
+        walkHo = s.reg(geo.ho());
+        walkConstant((geo.hp() - geo.ho() * geo.sh()) * geo.wp() * c);
+      }
+    }
+
+    private void walkConstant(long v) {
+      if ((v < -1024 || v >= 1024) && !walkConstants.containsKey(v)) {
+        walkConstants.put(v, s.reg(v));
+      }
+    }
+
+    /** `GRF[walkAt] += v` in one instruction. */
+    private void walkAdd(long v) {
+      Integer r = walkConstants.get(v);
+      if (r != null) {
+        s.op(CoreStream.ADD, walkAt, walkAt, r);
+      } else {
+        s.opi(CoreStream.ADD, walkAt, walkAt, v);
+      }
+    }
+
+    /**
+     * The walk to the next pixel: the column advances; past the last one it restarts at 0 and
+     * the address moves to the next row (and past the last row, to the next image):
+     * <pre>
+     *   at += sw C;  x += 1;  BLT x, Wo, +3;  x = 0;  at += sh Wp C - Wo sw C
+     *   (batch:  y += 1;  BLT y, Ho, +3;  y = 0;  at += (Hp - Ho sh) Wp C)
+     * </pre>
+     */
+    private void walkStep() {
+      if (!geo.kind().equals("conv2d")) {
+        walkAdd(geo.kd());
+        return;
+      }
+      long c = geo.cin();
+      walkAdd(geo.sw() * c);
+      s.addi(walkX, walkX, 1);
+      boolean batch = geo.n() > 1;
+      s.emit(Instruction.BLT, walkX, walkWo, batch ? 7 : 3);
+      s.emit(Instruction.SC_RI, CoreStream.ZERO, walkX, CoreStream.ADD, 0);
+      walkAdd(geo.sh() * geo.wp() * c - geo.wo() * geo.sw() * c);
+      if (batch) {
+        s.addi(walkY, walkY, 1);
+        s.emit(Instruction.BLT, walkY, walkHo, 3);
+        s.emit(Instruction.SC_RI, CoreStream.ZERO, walkY, CoreStream.ADD, 0);
+        walkAdd((geo.hp() - geo.ho() * geo.sh()) * geo.wp() * c);
+      }
+    }
+
     /** Each active macro group's segment of its pixel's patch into the patch buffer. */
     private void gather(int count, List<Mg> active) {
       Map<List<Long>, Integer> segs = segments(geo, active);
-      int base = s.alloc();
+      int base = walkAt >= 0 ? walkAt : s.alloc();
+      int src = s.alloc();
       for (int c = 0; c < Math.max(1, u.copies() == 1 ? 1 : count); c++) {
         final int copy = c;
         List<Mg> first = new ArrayList<>(); // one macro group per segment of this copy
@@ -822,21 +1043,50 @@ final class ProductKernels {
           }
         }
         if (first.isEmpty()) {
+          if (walkAt >= 0) {
+            walkStep();
+          }
           continue;
         }
-        pixelBase(base, copy);
+        if (walkAt < 0) {
+          pixelBase(base, copy);
+        }
         for (Mg m : first) {
           long at = segs.get(segmentKey(geo, m)) * geo.kg();
+          Long prev = null;
           for (long[] run : runs(m.grp(), m.d())) {
-            int src = s.alloc();
-            s.addi(src, base, run[0]);
-            int dst = s.reg(pb.addr() + at + run[2]);
-            f.copy(s, src, in.global(), dst, false, run[1], op);
-            s.free(src, dst);
+            Integer step = prev == null ? null : hoisted.get(run[0] - prev);
+            if (prev == null) {
+              s.addi(src, base, run[0]);
+            } else if (step != null) {
+              s.op(CoreStream.ADD, src, src, step);
+            } else {
+              s.addi(src, src, run[0] - prev);
+            }
+            prev = run[0];
+            Integer len = hoisted.get(run[1]);
+            int n = len != null ? len : s.reg(run[1]);
+            long offset = at + run[2];
+            if (offset < 1024) {
+              s.emit(Instruction.MEM_CPY, src, n, patchBase, offset, DESTINATION_OFFSET);
+            } else {
+              int dst = s.reg(pb.addr() + offset);
+              s.emit(Instruction.MEM_CPY, src, n, dst, 0, 0);
+              s.free(dst);
+            }
+            if (len == null) {
+              s.free(n);
+            }
           }
         }
+        if (walkAt >= 0) {
+          walkStep();
+        }
       }
-      s.free(base);
+      s.free(src);
+      if (walkAt < 0) {
+        s.free(base);
+      }
     }
 
     /** `GRF[base]` = the input address of pixel `pix + copy`'s patch. */
@@ -927,23 +1177,53 @@ final class ProductKernels {
       s.sli(2, 8);
       s.sli(3, geo.t());
       s.sli(5, geo.t() * geo.cols());
+      boolean uniform = runs.stream().allMatch(r -> r[1] == runs.get(0)[1]
+          && r[3] == runs.get(0)[3]);
+      if (uniform) {
+        s.sli(4, runs.get(0)[1]);
+        s.sli(6, runs.get(0)[3]);
+      }
       int len = s.reg(geo.rows());
+      // One input pointer per segment the runs start at (the widths of a deep tile share
+      // theirs), stepped a row of inputs per trip.
+      // Without registers enough for the pointers, each product computes its input's address.
+      long starts = runs.stream().mapToLong(r -> r[2]).distinct().count();
+      Map<Long, Integer> ptrs = new LinkedHashMap<>();
+      if (starts + 4 <= s.freeRegisters()) {
+        for (long[] run : runs) {
+          ptrs.computeIfAbsent(run[2], k -> s.reg(pb.addr() + k * geo.kg()));
+        }
+      }
       int ptr = s.alloc();
-      s.loop(geo.rowsUsed(), r -> {
+      if (runs.size() == 1) {
+        s.sli(9, active.get(0).slot());
+      }
+      int[] kept = !uniform ? new int[] {0, 1, 2, 3, 5} : runs.size() == 1
+          ? new int[] {0, 1, 2, 3, 4, 5, 6, 9} : new int[] {0, 1, 2, 3, 4, 5, 6};
+      s.loopKeeping(geo.rowsUsed(), kept, r -> {
         for (long[] run : runs) {
           s.sli(4, run[1]);
           s.sli(6, run[3]);
           s.sli(9, active.get((int) run[0]).slot());
-          s.li(ptr, pb.addr() + run[2] * geo.kg());
-          if (r != CoreStream.ZERO) {
-            int off = s.alloc();
-            s.opi(CoreStream.MUL, off, r, geo.rows());
-            s.op(CoreStream.ADD, ptr, ptr, off);
-            s.free(off);
+          Integer p = ptrs.get(run[2]);
+          if (p == null) {
+            s.li(ptr, pb.addr() + run[2] * geo.kg());
+            if (r != CoreStream.ZERO) {
+              int off = s.alloc();
+              s.opi(CoreStream.MUL, off, r, geo.rows());
+              s.op(CoreStream.ADD, ptr, ptr, off);
+              s.free(off);
+            }
           }
-          s.emit(Instruction.CIM_MVM, ptr, len, r, CoreStream.ZERO, 32);
+          s.emit(Instruction.CIM_MVM, p != null ? p : ptr, len, r, CoreStream.ZERO, 32);
+        }
+        for (int p : ptrs.values()) {
+          s.addi(p, p, geo.rows());
         }
       });
+      for (int p : ptrs.values()) {
+        s.free(p);
+      }
       int n = s.reg(geo.t() * geo.cols());
       for (int i = 0; i < active.size(); ) {
         int j = i;
@@ -998,6 +1278,42 @@ final class ProductKernels {
         s.free(a, b);
       }
       s.free(len);
+    }
+
+    /**
+     * The group's `count` pixels at once, their sums rows of all output channels one after
+     * another: bias, then int8 (fused requantize) or int32 out, then (for a global output)
+     * the rows to global memory.
+     */
+    private void epilogueRows(int count) {
+      long n = count * geo.cout();
+      int outp = s.alloc();
+      s.opi(CoreStream.MUL, outp, pix, rowBytes);
+      if (!dest.global()) {
+        s.addi(outp, outp, virtualBase);
+      }
+      int src = s.reg(sums != null ? sums.addr() : acc.addr());
+      int len = s.reg(n);
+      if (bias != null) {
+        int b = s.reg(bias.addr());
+        FunctionLowering.vec(s, VecFunct.VEC_ADD, 2, src, b, src, len, 32, 32, 32);
+        s.free(b);
+      }
+      int to = dest.global() ? s.reg(staging.addr()) : outp;
+      if (requant != null) {
+        int q = s.reg(table.addr());
+        FunctionLowering.vec(s, VecFunct.VEC_QUANTIZE, 2, src, q, to, len, 32, 64, 8);
+        s.free(q);
+      } else {
+        s.li(len, n * 4);
+        s.emit(Instruction.MEM_CPY, src, len, to, 0, 0);
+      }
+      if (dest.global()) {
+        s.addi(outp, outp, virtualBase);
+        f.copy(s, to, false, outp, true, count * rowBytes, op);
+        s.free(to);
+      }
+      s.free(outp, src, len);
     }
 
     /** Per pixel of the group: bias, then int8 (fused requantize) or int32 out. */

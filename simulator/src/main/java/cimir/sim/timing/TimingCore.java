@@ -246,6 +246,11 @@ final class TimingCore {
     }
   }
 
+  /** `unit` takes its next instruction from cycle `t` on (a pipelined unit, before `end`). */
+  void freeUnit(Unit unit, long t) {
+    unitFree[unit.ordinal()] = t;
+  }
+
   /**
    * `op` issued at `issue` and completes at `end`: its unit and destination registers are busy
    * until then, its ranges pending; the next instruction may issue a cycle after it.

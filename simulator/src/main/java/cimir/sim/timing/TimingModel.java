@@ -12,7 +12,10 @@ import cimir.dialect.hw.HardwareModel;
  *                  end(p) for p pending, p.write, p.range ∩ (reads(i) ∪ writes(i)) ≠ ∅,
  *                  end(p) for p pending, p.read,  p.range ∩ writes(i) ≠ ∅)
  *   next(i)  = issue(i) + 1            (a branch resolves at decode: it takes only its slot)
- *   free(unit(i)) := end(i);  ready(r) := end(i) for r written by i
+ *   free(unit(i)) := end(i), but for CIM_MVM issue(i) + inputBits (the CIM unit is a
+ *   pipeline: the next product's first input bit follows this one's last, on any groups,
+ *   as in CIMFlow's simulator, which takes the next CIM instruction once it has handed this
+ *   one's bits to the macro groups);  ready(r) := end(i) for r written by i
  *   CIM (CIM_MVM) and CIM control (CIM_CFG, CIM_OUT, CIM_SWITCH) are two units; per macro
  *   group g they keep order: a product starts after the last control instruction on g, a
  *   control instruction after the last product and control instruction on g. A product
@@ -24,7 +27,8 @@ import cimir.dialect.hw.HardwareModel;
  *   global access of n bytes (MEM_CPY to or from global, SC_LDG, SC_STG), on the one chip-wide
  *   port:  s = the first cycle from issue on with ceil(n / B_global) free cycles of the port;
  *          end = s + ceil(n / B_global) + L_global
- *   CIM_MVM                               inputBits + S_cim - 1   (groups in parallel)
+ *   CIM_MVM                               inputBits + S_cim - 1   (groups in parallel; the
+ *                                         unit busy for inputBits of them)
  *   CIM_OUT of n outputs on g groups      ceil(4 n g / B_local)
  *   CIM_SWITCH                            switchCycles
  *   VEC_OP of n elements                  ceil(n / lanes) + L_vec
@@ -88,7 +92,15 @@ public final class TimingModel {
 
   /** Cycles of one CIM_MVM: every input bit through the pipeline, the groups in parallel. */
   public static long mvmCycles(HardwareModel hw) {
-    return hw.core().macro().inputBits() + CIM_STAGES - 1;
+    return mvmInterval(hw) + CIM_STAGES - 1;
+  }
+
+  /**
+   * Cycles a CIM_MVM holds the CIM unit: one input bit a cycle enters the pipeline, so the
+   * next product may follow after the last bit, before this one's sums are out.
+   */
+  public static long mvmInterval(HardwareModel hw) {
+    return hw.core().macro().inputBits();
   }
 
   /** Cycles of a local copy of `bytes` bytes. */

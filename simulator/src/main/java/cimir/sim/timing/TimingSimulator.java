@@ -398,7 +398,7 @@ public final class TimingSimulator {
         ledger.charge(c, Ledger.Kind.CIM, macs * hw.energy().macPj());
         ledger.charge(c, Ledger.Kind.LOCAL, groups * Math.max(0, r[f[1]])
             * hw.energy().localPjPerByte());
-        ledger.multiply(c, macs, groups * core.macrosPerGroup() * (end - issue));
+        ledger.multiply(c, macs, groups * core.macrosPerGroup() * TimingModel.mvmInterval(hw));
       }
       case CIM_OUT -> {
         long groups = Math.max(0, s[4]);
@@ -432,10 +432,16 @@ public final class TimingSimulator {
     }
     int next = c.execute(op);
     c.retire(op, issue, end);
+    // The unit is busy until `held`: a product holds the pipelined CIM unit for its input bits.
+    long held = end;
+    if (op.kind() == Instruction.CIM_MVM) {
+      held = issue + TimingModel.mvmInterval(hw);
+      c.freeUnit(Unit.CIM, held);
+    }
     if (op.unit() != null) {
-      busy(c, op.unit(), end - issue);
+      busy(c, op.unit(), held - issue);
       if (trace != null) {
-        trace.event(c.id, op.unit(), op.kind().name(), issue, end);
+        trace.event(c.id, op.unit(), op.kind().name(), issue, held);
       }
     }
     complete(c, next);
