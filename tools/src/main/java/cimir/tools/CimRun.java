@@ -280,17 +280,15 @@ public final class CimRun extends ToolCommand {
         + " core's cycles in it, waits for other cores left out; predicted: the cost model's"
         + " cycles for it alone; span: first issue to last end)%n",
         Math.min(SLOWEST, slowest.size()), slowest.size()));
-    out.append(String.format(Locale.ROOT, "%-32s %5s %12s %12s %12s %7s %12s %12s%n",
-        "operator", "cores", "instructions", "own", "predicted", "ratio", "start", "span"));
+    out.append(String.format(Locale.ROOT, "%12s %12s %7s %5s %12s %12s %12s  %s%n", "own",
+        "predicted", "ratio", "cores", "instructions", "start", "span", "operator"));
     for (TimingReport.OperatorFigures o : slowest.subList(0, Math.min(SLOWEST,
         slowest.size()))) {
-      String name = o.name().length() > 32 ? o.name().substring(0, 29) + "..." : o.name();
       Double p = predicted.get(o.name());
-      out.append(String.format(Locale.ROOT, "%-32s %5d %12d %12d %12s %7s %12d %12d%n",
-          name, o.cores(), o.instructions(), o.ownCycles(),
-          p == null ? "" : String.format(Locale.ROOT, "%.0f", p),
+      out.append(String.format(Locale.ROOT, "%12d %12s %7s %5d %12d %12d %12d  %s%n",
+          o.ownCycles(), p == null ? "" : String.format(Locale.ROOT, "%.0f", p),
           p == null || p == 0 ? "" : String.format(Locale.ROOT, "%.2f", o.ownCycles() / p),
-          o.start(), o.span()));
+          o.cores(), o.instructions(), o.start(), o.span(), o.name()));
     }
   }
 

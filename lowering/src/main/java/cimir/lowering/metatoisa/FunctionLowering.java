@@ -702,6 +702,26 @@ final class FunctionLowering {
     freeScratch(s.core, stage);
   }
 
+  /** Copies the `bytes` at `addr` to fill `times` of them, doubling what is there each time. */
+  static void replicate(CoreStream s, long addr, long bytes, long times) {
+    long have = bytes;
+    long want = bytes * times;
+    if (have >= want) {
+      return;
+    }
+    int src = s.reg(addr);
+    int dst = s.alloc();
+    int n = s.alloc();
+    while (have < want) {
+      long k = Math.min(have, want - have);
+      s.li(dst, addr + have);
+      s.li(n, k);
+      s.emit(Instruction.MEM_CPY, src, n, dst, 0, 0);
+      have += k;
+    }
+    s.free(src, dst, n);
+  }
+
   /** Copies buffer `from` (plus `offset`) to `to`, `bytes` long, on core `s`. */
   void copy(CoreStream s, Buf from, long offset, Buf to, long toOffset, long bytes,
       Operation op) {

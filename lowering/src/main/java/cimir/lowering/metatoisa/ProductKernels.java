@@ -609,7 +609,7 @@ final class ProductKernels {
       bias = f.scratch(op, lead, tables * geo.cout() * 4);
       f.copy(ls, b, 0, new Buf(lead, bias.addr(), geo.cout() * 4, bias), 0, geo.cout() * 4,
           op);
-      replicate(ls, bias.addr(), geo.cout() * 4, tables);
+      FunctionLowering.replicate(ls, bias.addr(), geo.cout() * 4, tables);
     }
     LocalMemory.Block table = null;
     if (requant != null) {
@@ -620,7 +620,7 @@ final class ProductKernels {
       int n = ls.reg(records.length);
       ls.emit(Instruction.MEM_CPY, src, n, dst, 0, 0);
       ls.free(src, dst, n);
-      replicate(ls, table.addr(), records.length, tables);
+      FunctionLowering.replicate(ls, table.addr(), records.length, tables);
     }
     LocalMemory.Block sums = geo.sumsDeepTiles() || !helpers.isEmpty()
         ? f.scratch(op, lead, rep * perCopy) : null;
@@ -726,21 +726,6 @@ final class ProductKernels {
       }
     }
     return true;
-  }
-
-  /** Copies the `bytes` at `addr` to the `times - 1` places after them. */
-  private static void replicate(CoreStream s, long addr, long bytes, long times) {
-    if (times <= 1) {
-      return;
-    }
-    int src = s.reg(addr);
-    int n = s.reg(bytes);
-    int dst = s.alloc();
-    for (long k = 1; k < times; k++) {
-      s.li(dst, addr + k * bytes);
-      s.emit(Instruction.MEM_CPY, src, n, dst, 0, 0);
-    }
-    s.free(src, n, dst);
   }
 
   /**

@@ -643,13 +643,15 @@ final class VectorKernels {
         pads.length == 4 ? pads : new long[4], y[2], y[3]);
   }
 
-  /** What a windowed operation emits per output pixel. */
+  /** What a windowed operation emits per output pixel, or per run of output pixels. */
   interface PixelBody {
     /**
      * `tap0`: the address of the window's first tap, tap (i, j) at `tap0 + i rowStep + j dw
-     * C`; `out`: the output pixel's address.
+     * C`; `out`: the output pixel's address. With `pixels` > 1 (stride 1 along the row), the
+     * run of pixels from that one: their taps (i, j) lie one after another, `pixels` C bytes
+     * from `tap0 + i rowStep + j dw C`, and so do their outputs.
      */
-    void emit(int tap0, int out, long rowStep);
+    void emit(int tap0, int out, long rowStep, long pixels);
   }
 
   /**
@@ -660,6 +662,15 @@ final class VectorKernels {
    * at a time (or a pixel at a time) from local staging.
    */
   private void windowed(Operation op, Window g, int fill, long outPixelBytes,
+      PixelBody body) {
+    windowed(op, g, fill, outPixelBytes, 1, body);
+  }
+
+  /**
+   * As above, the body taking runs of up to `run` pixels of an output row at a time when the
+   * row's input rows are local and the stride along the row is 1 (else single pixels).
+   */
+  private void windowed(Operation op, Window g, int fill, long outPixelBytes, long run,
       PixelBody body) {
     int core = FunctionLowering.core(op);
     CoreStream s = f.cores[core];
@@ -703,11 +714,15 @@ final class VectorKernels {
           } else {
             s.addi(o, dst, 0);
           }
-          s.loop(g.wo(), ox -> {
-            body.emit(base, o, rowStep);
-            s.addi(base, base, g.sw() * c);
-            s.addi(o, o, outPixelBytes);
+          long pixels = g.sw() == 1 ? Math.max(1, Math.min(run, g.wo())) : 1;
+          s.loop(g.wo() / pixels, ox -> {
+            body.emit(base, o, rowStep, pixels);
+            s.addi(base, base, pixels * g.sw() * c);
+            s.addi(o, o, pixels * outPixelBytes);
           });
+          if (g.wo() % pixels != 0) {
+            body.emit(base, o, rowStep, g.wo() % pixels);
+          }
           if (rowOut != null) {
             s.li(o, rowOut.addr());
             f.copy(s, o, false, dst, true, g.wo() * outPixelBytes, op);
@@ -728,11 +743,11 @@ final class VectorKernels {
             }
             if (rowOut != null) {
               int staged = s.reg(rowOut.addr());
-              body.emit(w, staged, rowStep);
+              body.emit(w, staged, rowStep, 1);
               f.copy(s, staged, false, o, out.global(), outPixelBytes, op);
               s.free(staged);
             } else {
-              body.emit(w, o, rowStep);
+              body.emit(w, o, rowStep, 1);
             }
             s.addi(px, px, g.sw() * c);
             s.addi(o, o, outPixelBytes);
@@ -775,9 +790,10 @@ final class VectorKernels {
     Window g = window(op, FunctionLowering.longs(op, "kernel_shape"));
     CoreStream s = f.cores[FunctionLowering.core(op)];
     long c = g.c();
-    int len = s.reg(c);
-    windowed(op, g, -128, c, (tap0, out, rowStep) -> {
-      f.fill(s, out, c, -128, op);
+    int len = s.alloc();
+    windowed(op, g, -128, c, RUN, (tap0, out, rowStep, pixels) -> {
+      s.li(len, pixels * c);
+      f.fill(s, out, pixels * c, -128, op);
       taps(s, g, tap0, rowStep, (tap, i, j) -> FunctionLowering.vec(s, VecFunct.VVMAX,
           2, out, tap, out, len, 8, 8, 8));
     });
@@ -817,7 +833,7 @@ final class VectorKernels {
     int len = s.reg(c);
     int acc = s.reg(sum.addr());
     int div = s.reg(table.addr());
-    windowed(op, g, 0, c, (tap0, out, rowStep) -> {
+    windowed(op, g, 0, c, (tap0, out, rowStep, pixels) -> {
       f.fill(s, acc, c * 4, 0, op);
       taps(s, g, tap0, rowStep, (tap, i, j) -> FunctionLowering.vec(s,
           VecFunct.VEC_ADD, 2, acc, tap, acc, len, 32, 8, 32));
@@ -851,30 +867,39 @@ final class VectorKernels {
           + " not lower yet on the vector unit");
     }
     Buf wg = f.operandImage(view.root(), "taps", op);
-    LocalMemory.Block weights = f.scratch(op, core, c * g.kh() * g.kw(), "wmem", "imem",
-        "omem", "arrays");
-    f.copy(s, wg, 0, new Buf(core, weights.addr(), wg.bytes(), weights), 0, wg.bytes(), op);
+    long taps = g.kh() * g.kw();
+    long run = run(op, core, g, c, taps);
+    // Per tap, its C weights `run` times over (and the bias so), for a run of pixels at once.
+    LocalMemory.Block weights = f.scratch(op, core, taps * run * c, "wmem", "imem", "omem",
+        "arrays");
+    for (long k = 0; k < taps; k++) {
+      Buf tap = new Buf(core, weights.addr() + k * run * c, run * c, weights);
+      f.copy(s, wg, k * c, tap, 0, c, op);
+      FunctionLowering.replicate(s, tap.addr(), c, run);
+    }
     LocalMemory.Block bias = null;
     if (op.numOperands() > 2) {
       Buf b = f.buf(op.operand(2), op);
-      bias = f.scratch(op, core, c * 4, "wmem", "imem", "omem", "arrays");
+      bias = f.scratch(op, core, run * c * 4, "wmem", "imem", "omem", "arrays");
       f.copy(s, b, 0, new Buf(core, bias.addr(), c * 4, bias), 0, c * 4, op);
+      FunctionLowering.replicate(s, bias.addr(), c * 4, run);
     }
-    LocalMemory.Block tmp = f.scratch(op, core, c * 4);
+    LocalMemory.Block tmp = f.scratch(op, core, run * c * 4);
     final LocalMemory.Block biasBlock = bias;
-    int len = s.reg(c);
+    int len = s.alloc();
     int t = s.reg(tmp.addr());
-    windowed(op, g, 0, c * 4, (tap0, out, rowStep) -> {
+    windowed(op, g, 0, c * 4, run, (tap0, out, rowStep, pixels) -> {
+      s.li(len, pixels * c);
       if (biasBlock != null) {
         int b = s.reg(biasBlock.addr());
-        f.copy(s, b, false, out, false, c * 4, op);
+        f.copy(s, b, false, out, false, pixels * c * 4, op);
         s.free(b);
       } else {
-        f.fill(s, out, c * 4, 0, op);
+        f.fill(s, out, pixels * c * 4, 0, op);
       }
       int w = s.alloc();
       taps(s, g, tap0, rowStep, (tap, i, j) -> {
-        s.li(w, weights.addr() + (i * g.kw() + j) * c);
+        s.li(w, weights.addr() + (i * g.kw() + j) * run * c);
         FunctionLowering.vec(s, VecFunct.VEC_MUL, 2, tap, w, t, len, 8, 8, 32);
         FunctionLowering.vec(s, VecFunct.VEC_ADD, 2, out, t, out, len, 32, 32, 32);
       });
@@ -882,6 +907,28 @@ final class VectorKernels {
     });
     s.free(len, t);
     f.freeScratch(core, weights, bias, tmp);
+  }
+
+  /** At most this many output pixels of a row go through one vector instruction. */
+  static final long RUN = 64;
+
+  /**
+   * How many pixels of an output row a depthwise convolution takes at once: 1 for a stride
+   * above 1, else the most (up to RUN and the row) whose replicated weights, bias and
+   * products fit in the core's local memory beside its padded input and output row.
+   */
+  private long run(Operation op, int core, Window g, long c, long taps) {
+    if (g.sw() != 1) {
+      return 1;
+    }
+    long padded = g.n() * g.hp() * g.wp() * c;
+    for (long run = Math.min(RUN, g.wo()); run > 1; run--) {
+      if (f.local[core].fits(taps * run * c, run * c * 4, run * c * 4, padded,
+          g.wo() * c * 4)) {
+        return run;
+      }
+    }
+    return 1;
   }
 
   /**
