@@ -55,7 +55,9 @@ final class ProductKernels {
       long n, long h, long w, long cin, long cinG, long kh, long kw, long sh, long sw,
       long dh, long dw, long[] pads, long ho, long wo,
       // every product: output pixels (rows of a matrix), outputs per pixel
-      long pixels, long cout) {
+      long pixels, long cout,
+      // whether the widths of a deep tile each get their own copy of its patch segment
+      boolean widthSegments) {
     /**
      * Channels group `grp` reads and writes: `nc` (and `cinG` inputs), but for the last
      * block of a diagonal packing only the channels left.
@@ -73,7 +75,21 @@ final class ProductKernels {
      * by side are one (wg = 1), else one per (group, deep tile), shared by the widths.
      */
     long segmentsPerCopy() {
-      return wg == 1 ? mgsPerCopy() : cg * g;
+      return perGroup() ? mgsPerCopy() : cg * g;
+    }
+
+    /**
+     * Whether every macro group reads a patch segment of its own, so that one CIM_MVM serves
+     * a run of consecutive groups at the step kg: with one width, or with `widthSegments`.
+     */
+    boolean perGroup() {
+      return wg == 1 || widthSegments;
+    }
+
+    /** This geometry with a patch segment per width of a deep tile. */
+    Geometry withWidthSegments() {
+      return new Geometry(kind, diagonal, cg, kd, nc, kg, g, wg, rows, cols, t, rowsUsed, n, h,
+          w, cin, cinG, kh, kw, sh, sw, dh, dw, pads, ho, wo, pixels, cout, true);
     }
 
     /** Whether deep tiles are summed (or other cores' sums added) outside the accumulators. */
@@ -201,7 +217,7 @@ final class ProductKernels {
     long wg = ceil(ceil(nc, cols), t);
     return new Geometry(kind, diagonal, cg, kd, nc, kg, g, wg, rows, cols, t, kg / rows, n, h,
         w, cin, cinG, kh, kw, strides[0], strides[1], dil[0], dil[1], pads, ho, wo, pixels,
-        cout);
+        cout, false);
   }
 
   // ---- weight loads ----------------------------------------------------------------------
@@ -567,9 +583,19 @@ final class ProductKernels {
   }
 
   /** One unit's band of pixels [p0, p1). */
-  private void kernel(Operation op, Geometry geo, Unit unit, Map<Integer, Buf> inputs, long p0,
-      long p1, Buf dest, long virtualBase, long rowBytes, long eb, Operation requant) {
+  private void kernel(Operation op, Geometry shared, Unit unit, Map<Integer, Buf> inputs,
+      long p0, long p1, Buf dest, long virtualBase, long rowBytes, long eb,
+      Operation requant) {
     int lead = unit.cores().get(0);
+    // A segment per width costs a copy of the patch per width and patch buffer, and saves a
+    // CIM_MVM per width on every row selection: taken when all copies still fit.
+    Geometry geo = shared;
+    if (shared.wg() > 1 && shared.kind().equals("conv2d")) {
+      Geometry wide = shared.withWidthSegments();
+      if (fitsWhole(wide, unit, dest.global() ? rowBytes : 0, requant != null)) {
+        geo = wide;
+      }
+    }
     boolean rowsFit = wholeRows(geo, unit, rowBytes, eb);
     Fit fit = fitting(op, geo, unit, dest.global() ? rowBytes : 0, requant != null, rowsFit);
     Unit u = fit.unit();
@@ -704,6 +730,28 @@ final class ProductKernels {
     return new Fit(u, false); // not even one copy fits: the allocation below says so
   }
 
+  /** Whether every core of `u` has room for its part of all its copies' work (`fitting`). */
+  private boolean fitsWhole(Geometry geo, Unit u, long staging, boolean requant) {
+    long slot = geo.t() * geo.cols() * 4;
+    long perCopy = geo.cg() * geo.wg() * slot;
+    int lead = u.cores().get(0);
+    long rep = u.copies();
+    boolean sums = geo.sumsDeepTiles() || u.cores().size() > 1;
+    long inbox = 0;
+    for (int c : u.cores()) {
+      long own = u.mgs().get(c).size() * slot;
+      if (c != lead) {
+        inbox = Math.max(inbox, own);
+        if (!f.local[c].fits(segmentBytes(geo, u.mgs().get(c)), own)) {
+          return false;
+        }
+      }
+    }
+    return f.local[lead].fits(geo.cout() * 4, requant ? geo.cout() * 8 : 0,
+        sums ? rep * perCopy : 0, staging, segmentBytes(geo, u.mgs().get(lead)),
+        u.mgs().get(lead).size() * slot, inbox);
+  }
+
   /**
    * Whether the epilogue can take the `count` pixels of a group at once: their sums lie as
    * rows of all output channels one after another (one channel group, every width full, and
@@ -734,7 +782,7 @@ final class ProductKernels {
    */
   static Map<List<Long>, Integer> segments(Geometry geo, List<Mg> mgs) {
     Map<List<Long>, Integer> index = new LinkedHashMap<>();
-    if (geo.wg() == 1) {
+    if (geo.perGroup()) {
       for (Mg m : mgs) {
         index.putIfAbsent(segmentKey(geo, m), index.size());
       }
@@ -762,7 +810,7 @@ final class ProductKernels {
   }
 
   static List<Long> segmentKey(Geometry geo, Mg m) {
-    return geo.wg() == 1 ? List.of((long) m.copy(), m.grp(), m.d(), m.slot())
+    return geo.perGroup() ? List.of((long) m.copy(), m.grp(), m.d(), m.slot())
         : List.of((long) m.copy(), m.grp(), m.d());
   }
 
@@ -868,10 +916,15 @@ final class ProductKernels {
 
     /** The gather's constants, in registers for the whole pixel loop: value to register. */
     private final Map<Long, Integer> hoisted = new LinkedHashMap<>();
-    /** The register holding the patch buffer's address while the pixel loop runs. */
-    private int patchBase = -1;
+    /**
+     * Registers holding the patch buffer's address and every 1024 bytes after it while the
+     * pixel loop runs (MEM_CPY's immediate reaches 1023 bytes on), as far as they are hoisted.
+     */
+    private final List<Integer> patchBases = new ArrayList<>();
+    /** At most this many patch buffer windows of 1024 bytes have a register. */
+    private static final int WINDOWS = 4;
     /** At most this many constants stay in registers through the pixel loop. */
-    private static final int HOISTED = 6;
+    private static final int HOISTED = 10;
     /** Registers left free for the pixel loop's body when constants are hoisted. */
     private static final int RESERVED = 12;
 
@@ -881,9 +934,14 @@ final class ProductKernels {
      * and a MEM_CPY whose immediate places it in the patch buffer.
      */
     void hoist(long p0) {
-      patchBase = s.reg(pb.addr());
+      patchBases.add(s.reg(pb.addr()));
       if (s.freeRegisters() >= RESERVED + 8) {
         startWalk(p0);
+      }
+      long patch = segmentBytes(geo, mgs);
+      while (patchBases.size() < Math.min(WINDOWS, ceil(patch, 1024))
+          && s.freeRegisters() > RESERVED) {
+        patchBases.add(s.reg(pb.addr() + 1024L * patchBases.size()));
       }
       java.util.Set<Long> values = new java.util.LinkedHashSet<>();
       for (Mg m : mgs) {
@@ -919,8 +977,10 @@ final class ProductKernels {
         s.free(walkAt, walkX, walkWo, walkY, walkHo);
         walkAt = -1;
       }
-      s.free(patchBase);
-      patchBase = -1;
+      for (int r : patchBases) {
+        s.free(r);
+      }
+      patchBases.clear();
     }
 
     // The pixel walk: the input address of the next pixel's patch (`walkAt`), stepped a pixel
@@ -1052,8 +1112,9 @@ final class ProductKernels {
             Integer len = hoisted.get(run[1]);
             int n = len != null ? len : s.reg(run[1]);
             long offset = at + run[2];
-            if (offset < 1024) {
-              s.emit(Instruction.MEM_CPY, src, n, patchBase, offset, DESTINATION_OFFSET);
+            if (offset / 1024 < patchBases.size()) {
+              s.emit(Instruction.MEM_CPY, src, n, patchBases.get((int) (offset / 1024)),
+                  offset % 1024, DESTINATION_OFFSET);
             } else {
               int dst = s.reg(pb.addr() + offset);
               s.emit(Instruction.MEM_CPY, src, n, dst, 0, 0);
@@ -1153,7 +1214,7 @@ final class ProductKernels {
             && sameRun(a, active.get(j + 1))) {
           j++;
         }
-        long step = geo.wg() == 1 || geo.g() > 1 ? geo.kg() : 0;
+        long step = geo.perGroup() || geo.g() > 1 ? geo.kg() : 0;
         runs.add(new long[] {i, j - i + 1, segs.get(segmentKey(geo, a)), step});
         i = j + 1;
       }
@@ -1226,7 +1287,7 @@ final class ProductKernels {
 
     /** Whether macro group `b` can share an MVM with a run that starts at `a`. */
     private boolean sameRun(Mg a, Mg b) {
-      if (geo.wg() == 1) {
+      if (geo.perGroup()) {
         return true;
       }
       boolean sameCopyGroup = a.copy() == b.copy() && a.grp() == b.grp();
@@ -1235,10 +1296,33 @@ final class ProductKernels {
 
     /** The lead's sums per (copy, group, width): its own deep tiles and the helpers'. */
     private void accumulate(List<Mg> active, int count) {
-      int z = s.reg(sums.addr());
-      f.fill(s, z, count * perCopy, 0, op);
-      s.free(z);
-      addSlots(active, acc.addr());
+      // A sum is made by its first two contributions (or copied from a lone one), not
+      // zeroed first, when every sum of the group has one.
+      java.util.Set<List<Long>> needed = new java.util.HashSet<>();
+      for (int c = 0; c < Math.max(1, u.copies() == 1 ? 1 : count); c++) {
+        for (long grp = 0; grp < geo.cg(); grp++) {
+          for (long w = 0; w < geo.wg(); w++) {
+            needed.add(List.of((long) c, grp, w));
+          }
+        }
+      }
+      java.util.Set<List<Long>> covered = new java.util.HashSet<>();
+      for (Mg m : active) {
+        covered.add(sumKey(m));
+      }
+      for (int h : helpers) {
+        for (Mg m : u.mgs().get(h)) {
+          covered.add(sumKey(m));
+        }
+      }
+      java.util.Set<List<Long>> made = new java.util.HashSet<>();
+      if (!covered.containsAll(needed)) {
+        int z = s.reg(sums.addr());
+        f.fill(s, z, count * perCopy, 0, op);
+        s.free(z);
+        made.addAll(covered);
+      }
+      addSlots(active, acc.addr(), made);
       for (int h : helpers) {
         List<Mg> theirs = u.mgs().get(h);
         int src = s.reg(h);
@@ -1248,18 +1332,50 @@ final class ProductKernels {
         s.emit(Instruction.RECV, src, from, dst, len, id);
         s.free(src, from, dst, len);
         s.addi(id, id, 1);
-        addSlots(theirs, inbox.addr());
+        addSlots(theirs, inbox.addr(), made);
       }
     }
 
-    private void addSlots(List<Mg> list, long from) {
+    /** The sum a macro group adds into: its (copy on this core, group, width). */
+    private List<Long> sumKey(Mg m) {
+      return List.of((long) (u.copies() == 1 ? 0 : localCopy(m)), m.grp(), m.w());
+    }
+
+    /**
+     * Adds the slots at `from` (one per macro group of `list`) into their sums; a sum not yet
+     * `made` takes its first two slots' sum (or its one slot's copy).
+     */
+    private void addSlots(List<Mg> list, long from, java.util.Set<List<Long>> made) {
       int len = s.reg(geo.t() * geo.cols());
+      Map<List<Long>, List<Integer>> bySum = new LinkedHashMap<>();
       for (int i = 0; i < list.size(); i++) {
-        Mg m = list.get(i);
-        long c = u.copies() == 1 ? 0 : localCopy(m);
-        int a = s.reg(sums.addr() + c * perCopy + (m.grp() * geo.wg() + m.w()) * slotBytes);
-        int b = s.reg(from + i * slotBytes);
-        FunctionLowering.vec(s, VecFunct.VEC_ADD, 2, a, b, a, len, 32, 32, 32);
+        bySum.computeIfAbsent(sumKey(list.get(i)), k -> new ArrayList<>()).add(i);
+      }
+      for (Map.Entry<List<Long>, List<Integer>> e : bySum.entrySet()) {
+        List<Long> k = e.getKey();
+        int a = s.reg(sums.addr() + k.get(0) * perCopy + (k.get(1) * geo.wg() + k.get(2))
+            * slotBytes);
+        int b = s.alloc();
+        List<Integer> slots = e.getValue();
+        int next = 0;
+        if (made.add(k)) {
+          s.li(b, from + slots.get(0) * slotBytes);
+          if (slots.size() == 1) {
+            int n = s.reg(slotBytes);
+            s.emit(Instruction.MEM_CPY, b, n, a, 0, 0);
+            s.free(n);
+            next = 1;
+          } else {
+            int b2 = s.reg(from + slots.get(1) * slotBytes);
+            FunctionLowering.vec(s, VecFunct.VEC_ADD, 2, b, b2, a, len, 32, 32, 32);
+            s.free(b2);
+            next = 2;
+          }
+        }
+        for (int j = next; j < slots.size(); j++) {
+          s.li(b, from + slots.get(j) * slotBytes);
+          FunctionLowering.vec(s, VecFunct.VEC_ADD, 2, a, b, a, len, 32, 32, 32);
+        }
         s.free(a, b);
       }
       s.free(len);
