@@ -587,10 +587,17 @@ final class ProductKernels {
       long p0, long p1, Buf dest, long virtualBase, long rowBytes, long eb,
       Operation requant) {
     int lead = unit.cores().get(0);
-    // A segment per width costs a copy of the patch per width and patch buffer, and saves a
-    // CIM_MVM per width on every row selection: taken when all copies still fit.
+    // A segment per width costs a gather of the patch per width and patch buffer, and saves
+    // a CIM_MVM per width on every row selection: taken when the products it saves take
+    // longer than the gather it adds (an add and a MEM_CPY per run, at the local bandwidth)
+    // and all copies still fit.
     Geometry geo = shared;
-    if (shared.wg() > 1 && shared.kind().equals("conv2d")) {
+    long gather = 0;
+    for (long[] run : PixelGroup.runs(shared, 0, 0)) {
+      gather += 2 + ceil(run[1], f.hw.core().local().bytesPerCycle());
+    }
+    if (shared.wg() > 1 && shared.kind().equals("conv2d")
+        && shared.rowsUsed() * f.hw.core().macro().inputBits() > gather) {
       Geometry wide = shared.withWidthSegments();
       if (fitsWhole(wide, unit, dest.global() ? rowBytes : 0, requant != null)) {
         geo = wide;
@@ -947,7 +954,7 @@ final class ProductKernels {
       for (Mg m : mgs) {
         long prev = 0;
         boolean firstRun = true;
-        for (long[] run : runs(m.grp(), m.d())) {
+        for (long[] run : runs(geo, m.grp(), m.d())) {
           values.add(run[1]);
           long step = run[0] - prev;
           if (!firstRun && (step < -1024 || step >= 1024)) {
@@ -1099,7 +1106,7 @@ final class ProductKernels {
         for (Mg m : first) {
           long at = segs.get(segmentKey(geo, m)) * geo.kg();
           Long prev = null;
-          for (long[] run : runs(m.grp(), m.d())) {
+          for (long[] run : runs(geo, m.grp(), m.d())) {
             Integer step = prev == null ? null : hoisted.get(run[0] - prev);
             if (prev == null) {
               s.addi(src, base, run[0]);
@@ -1167,7 +1174,7 @@ final class ProductKernels {
      * Runs of segment `d` of group `grp`'s patch: {offset from the pixel's input address,
      * bytes, offset in the segment}. Patch element k = (kh Kw + kw) cinG + ci.
      */
-    private List<long[]> runs(long grp, long d) {
+    static List<long[]> runs(Geometry geo, long grp, long d) {
       long lo = d * geo.kg();
       long hi = Math.min(geo.kd(), lo + geo.kg());
       List<long[]> out = new ArrayList<>();
