@@ -182,7 +182,8 @@ public final class MemoryImage {
    * One weight copy in the arrays' byte order: array x of the copy is macro `x mod T` of macro
    * group `x / T`; macro group m is group `m / (wg g)`, width `(m / g) mod wg`, deep tile
    * `m mod g`; byte `r rows cols + k cols + j` of a macro holds the weight of reduction element
-   * `d kg + r rows + k` and output `(w T + t) cols + j` of its group, 0 where there is none.
+   * `d kg + r rows + k` and output `(w T + t) cols + j` of its group, 0 where there is none;
+   * a convolution's element kk is channel `kk mod tap_stride` of tap `kk / tap_stride`.
    */
   private static byte[] macro(Tensor w, DictionaryAttr r) {
     String product = str(r, "product");
@@ -198,6 +199,8 @@ public final class MemoryImage {
     long t = i64(r, "macros_per_group");
     long used = i64(r, "macro_bytes");
     boolean transposed = i64(r, "transposed") != 0;
+    long tapStride = r.get("tap_stride") != null ? i64(r, "tap_stride")
+        : diagonal ? cols : w.shape().length == 4 ? w.shape()[1] : 0;
     long arrays = cg * wg * g * t;
     byte[] out = new byte[(int) (arrays * used)];
     long[] s = w.shape();
@@ -221,8 +224,11 @@ public final class MemoryImage {
             if (product.equals("conv2d")) {
               long kw = s[3];
               long cinG = diagonal ? cols : s[1];
-              long tap = kk / cinG;
-              long ci = kk % cinG;
+              long tap = kk / tapStride;
+              long ci = kk % tapStride;
+              if (ci >= cinG) {
+                continue; // compartments past a tap's channels (a row selection per tap)
+              }
               long ih = tap / kw;
               long iw = tap % kw;
               if (diagonal) {

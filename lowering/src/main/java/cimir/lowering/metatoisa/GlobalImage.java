@@ -17,7 +17,8 @@ import java.util.List;
  *       the sub-box `starts .. ends` of the operand laid out for one weight copy, macro by
  *       macro, `macro_bytes` each, as {@link ProductKernels} describes (the region's other
  *       attributes give the tiling: product, packing, groups, depth, outputs, tile_depth,
- *       deep_tiles, widths, macro_rows, macro_columns, macros_per_group, transposed);
+ *       deep_tiles, widths, macro_rows, macro_columns, macros_per_group, tap_stride,
+ *       transposed);
  *   <li>`data`: the constant tables the lowering made (requantization records, lookup
  *       tables), their bytes in the `bytes` attribute;
  *   <li>`result`: result `index` of the program, as the host reads it after the run;

@@ -57,7 +57,9 @@ final class ProductKernels {
       // every product: output pixels (rows of a matrix), outputs per pixel
       long pixels, long cout,
       // whether the widths of a deep tile each get their own copy of its patch segment
-      boolean widthSegments) {
+      boolean widthSegments,
+      // a diagonal packing with a row selection per tap (see tapStride)
+      boolean tapRows) {
     /**
      * Channels group `grp` reads and writes: `nc` (and `cinG` inputs), but for the last
      * block of a diagonal packing only the channels left.
@@ -75,7 +77,29 @@ final class ProductKernels {
      * by side are one (wg = 1), else one per (group, deep tile), shared by the widths.
      */
     long segmentsPerCopy() {
-      return perGroup() ? mgsPerCopy() : cg * g;
+      return tapRows ? 1 : perGroup() ? mgsPerCopy() : cg * g;
+    }
+
+    /**
+     * Where tap t's elements start in a group's reduction: `rows` apart with tapRows (tap t
+     * in row selection t, compartments 0 .. columns - 1), else `cinG` apart.
+     */
+    long tapStride() {
+      return tapRows ? rows : cinG;
+    }
+
+    /**
+     * Bytes of one patch segment: with tapRows a copy's whole patch, its taps' channels one
+     * after another as in the input (plus a group's slack: the last group reads `columns`
+     * inputs), else a deep tile.
+     */
+    long segmentSize() {
+      return tapRows ? kh * kw * cin + cols : kg;
+    }
+
+    /** Sums a macro group reads out: `columns` with tapRows (its first macro's), else T x. */
+    long outputsPerGroup() {
+      return tapRows ? cols : t * cols;
     }
 
     /**
@@ -89,7 +113,7 @@ final class ProductKernels {
     /** This geometry with a patch segment per width of a deep tile. */
     Geometry withWidthSegments() {
       return new Geometry(kind, diagonal, cg, kd, nc, kg, g, wg, rows, cols, t, rowsUsed, n, h,
-          w, cin, cinG, kh, kw, sh, sw, dh, dw, pads, ho, wo, pixels, cout, true);
+          w, cin, cinG, kh, kw, sh, sw, dh, dw, pads, ho, wo, pixels, cout, true, tapRows);
     }
 
     /** Whether deep tiles are summed (or other cores' sums added) outside the accumulators. */
@@ -128,7 +152,7 @@ final class ProductKernels {
           .with("groups", i64(cg)).with("depth", i64(kd)).with("outputs", i64(nc))
           .with("tile_depth", i64(kg)).with("deep_tiles", i64(g)).with("widths", i64(wg))
           .with("macro_rows", i64(rows)).with("macro_columns", i64(cols))
-          .with("macros_per_group", i64(t))
+          .with("macros_per_group", i64(t)).with("tap_stride", i64(tapStride()))
           .with("order", Attribute.StringAttr.of("group,width,deep-tile"));
     }
   }
@@ -148,6 +172,7 @@ final class ProductKernels {
     long depth = rows * macro.rowSelect();
     boolean diagonal = mvm.attr("packing") instanceof Attribute.StringAttr p
         && p.value().equals("diagonal");
+    boolean tapRows = false;
     long cg;
     long kd;
     long nc;
@@ -190,12 +215,16 @@ final class ProductKernels {
           }
           cinG = cols;
           nc = cols;
+          // A tap per row selection: a group's input for tap t is its channels of the tap,
+          // so one product per tap serves every group of a copy from the patch as the input
+          // lays it out (docs/design/meta-to-isa.md, 13).
+          tapRows = kh * kw <= macro.rowSelect() && cols <= rows;
         } else {
           cg = group;
           cinG = cin / group;
           nc = cout / group;
         }
-        kd = cinG * kh * kw;
+        kd = tapRows ? kh * kw * rows : cinG * kh * kw;
         pixels = n * ho * wo;
       }
       case "matmul", "gemm" -> {
@@ -217,7 +246,7 @@ final class ProductKernels {
     long wg = ceil(ceil(nc, cols), t);
     return new Geometry(kind, diagonal, cg, kd, nc, kg, g, wg, rows, cols, t, kg / rows, n, h,
         w, cin, cinG, kh, kw, strides[0], strides[1], dil[0], dil[1], pads, ho, wo, pixels,
-        cout, false);
+        cout, false, tapRows);
   }
 
   // ---- weight loads ----------------------------------------------------------------------
@@ -609,7 +638,7 @@ final class ProductKernels {
     boolean whole = fit.wholeRows();
     int rep = u.copies();
     long tables = whole ? rep : 1; // the bias and records, once per copy for whole rows
-    long slotBytes = geo.t() * geo.cols() * 4; // one macro group's int32 sums
+    long slotBytes = geo.outputsPerGroup() * 4; // one macro group's int32 sums
     long perCopy = geo.cg() * geo.wg() * slotBytes; // a copy's sums, per (group, width)
     List<Integer> helpers = u.cores().subList(1, u.cores().size());
     long groups = (p1 - p0) / rep;
@@ -701,7 +730,7 @@ final class ProductKernels {
   private Fit fitting(Operation op, Geometry geo, Unit u, long staging, boolean requant,
       boolean rowsFit) {
     int core = u.cores().get(0);
-    long slot = geo.t() * geo.cols() * 4;
+    long slot = geo.outputsPerGroup() * 4;
     long perCopy = geo.cg() * geo.wg() * slot;
     if (u.cores().size() > 1) { // its copies are all its cores': only the tables can shrink
       long inbox = 0;
@@ -720,7 +749,7 @@ final class ProductKernels {
         long tables = whole ? rep : 1;
         if (!f.local[core].fits(tables * geo.cout() * 4, requant ? tables * geo.cout() * 8 : 0,
             geo.sumsDeepTiles() ? rep * perCopy : 0, tables * staging,
-            rep * geo.segmentsPerCopy() * geo.kg(), rep * g * slot)) {
+            rep * geo.segmentsPerCopy() * geo.segmentSize(), rep * g * slot)) {
           continue;
         }
         if (rep == u.copies()) {
@@ -739,7 +768,7 @@ final class ProductKernels {
 
   /** Whether every core of `u` has room for its part of all its copies' work (`fitting`). */
   private boolean fitsWhole(Geometry geo, Unit u, long staging, boolean requant) {
-    long slot = geo.t() * geo.cols() * 4;
+    long slot = geo.outputsPerGroup() * 4;
     long perCopy = geo.cg() * geo.wg() * slot;
     int lead = u.cores().get(0);
     long rep = u.copies();
@@ -761,13 +790,15 @@ final class ProductKernels {
 
   /**
    * Whether the epilogue can take the `count` pixels of a group at once: their sums lie as
-   * rows of all output channels one after another (one channel group, every width full, and
+   * rows of all output channels one after another (one channel group, every width full, or a
+   * diagonal packing with a row selection per tap and every group full; and
    * for sums straight from the accumulators, the lead's macro groups in (copy, width) order),
    * and so do their outputs.
    */
   static boolean wholeRows(Geometry geo, Unit u, long rowBytes, long eb) {
-    if (geo.cg() != 1 || geo.diagonal() || geo.cout() != geo.wg() * geo.t() * geo.cols()
-        || rowBytes != geo.cout() * eb) {
+    boolean full = geo.tapRows() ? geo.cout() == geo.cg() * geo.cols()
+        : geo.cg() == 1 && !geo.diagonal() && geo.cout() == geo.wg() * geo.t() * geo.cols();
+    if (!full || rowBytes != geo.cout() * eb) {
       return false;
     }
     if (geo.sumsDeepTiles() || u.cores().size() > 1) {
@@ -776,7 +807,7 @@ final class ProductKernels {
     List<Mg> mgs = u.mgs().get(u.cores().get(0));
     for (int i = 0; i < mgs.size(); i++) {
       Mg m = mgs.get(i);
-      if ((m.copy() - mgs.get(0).copy()) * geo.wg() + m.w() != i) {
+      if (((m.copy() - mgs.get(0).copy()) * geo.cg() + m.grp()) * geo.wg() + m.w() != i) {
         return false;
       }
     }
@@ -789,7 +820,7 @@ final class ProductKernels {
    */
   static Map<List<Long>, Integer> segments(Geometry geo, List<Mg> mgs) {
     Map<List<Long>, Integer> index = new LinkedHashMap<>();
-    if (geo.perGroup()) {
+    if (geo.perGroup() || geo.tapRows()) {
       for (Mg m : mgs) {
         index.putIfAbsent(segmentKey(geo, m), index.size());
       }
@@ -813,10 +844,13 @@ final class ProductKernels {
     for (int i : index.values()) {
       most = Math.max(most, i + 1);
     }
-    return most * geo.kg();
+    return most * geo.segmentSize();
   }
 
   static List<Long> segmentKey(Geometry geo, Mg m) {
+    if (geo.tapRows()) {
+      return List.of((long) m.copy());
+    }
     return geo.perGroup() ? List.of((long) m.copy(), m.grp(), m.d(), m.slot())
         : List.of((long) m.copy(), m.grp(), m.d());
   }
@@ -1104,7 +1138,7 @@ final class ProductKernels {
           pixelBase(base, copy);
         }
         for (Mg m : first) {
-          long at = segs.get(segmentKey(geo, m)) * geo.kg();
+          long at = segs.get(segmentKey(geo, m)) * geo.segmentSize();
           Long prev = null;
           for (long[] run : runs(geo, m.grp(), m.d())) {
             Integer step = prev == null ? null : hoisted.get(run[0] - prev);
@@ -1175,6 +1209,17 @@ final class ProductKernels {
      * bytes, offset in the segment}. Patch element k = (kh Kw + kw) cinG + ci.
      */
     static List<long[]> runs(Geometry geo, long grp, long d) {
+      if (geo.tapRows()) { // the patch as the input holds it: a run per kernel row
+        List<long[]> rows = new ArrayList<>();
+        long c = geo.cin();
+        for (long i = 0; i < geo.kh(); i++) {
+          for (long j = 0; j < (geo.dw() == 1 ? 1 : geo.kw()); j++) {
+            rows.add(new long[] {(i * geo.dh() * geo.wp() + j * geo.dw()) * c,
+                geo.dw() == 1 ? geo.kw() * c : c, (i * geo.kw() + j) * c});
+          }
+        }
+        return rows;
+      }
       long lo = d * geo.kg();
       long hi = Math.min(geo.kd(), lo + geo.kg());
       List<long[]> out = new ArrayList<>();
@@ -1213,7 +1258,7 @@ final class ProductKernels {
      */
     private void multiply(List<Mg> active) {
       Map<List<Long>, Integer> segs = segments(geo, active);
-      List<long[]> runs = new ArrayList<>(); // {first index in active, count, segment, step}
+      List<long[]> runs = new ArrayList<>(); // {first index in active, count, input, step}
       for (int i = 0; i < active.size(); ) {
         Mg a = active.get(i);
         int j = i;
@@ -1221,22 +1266,27 @@ final class ProductKernels {
             && sameRun(a, active.get(j + 1))) {
           j++;
         }
-        long step = geo.perGroup() || geo.g() > 1 ? geo.kg() : 0;
-        runs.add(new long[] {i, j - i + 1, segs.get(segmentKey(geo, a)), step});
+        long step = geo.tapRows() ? geo.cols() : geo.perGroup() || geo.g() > 1 ? geo.kg() : 0;
+        // the run's first input: its segment, and with tapRows its first group's channels
+        runs.add(new long[] {i, j - i + 1, segs.get(segmentKey(geo, a)) * geo.segmentSize()
+            + (geo.tapRows() ? a.grp() * geo.cols() : 0), step});
         i = j + 1;
       }
       s.sli(0, 8);
       s.sli(1, 32);
       s.sli(2, 8);
       s.sli(3, geo.t());
-      s.sli(5, geo.t() * geo.cols());
+      s.sli(5, geo.outputsPerGroup());
       boolean uniform = runs.stream().allMatch(r -> r[1] == runs.get(0)[1]
           && r[3] == runs.get(0)[3]);
       if (uniform) {
         s.sli(4, runs.get(0)[1]);
         s.sli(6, runs.get(0)[3]);
       }
-      int len = s.reg(geo.rows());
+      // With tapRows a product reads a tap's `columns` channels per group, the next tap `cin`
+      // bytes on; else a row of `rows` inputs, the next one right after it.
+      int len = s.reg(geo.tapRows() ? geo.cols() : geo.rows());
+      long rowStep = geo.tapRows() ? geo.cin() : geo.rows();
       // One input pointer per segment the runs start at (the widths of a deep tile share
       // theirs), stepped a row of inputs per trip.
       // Without registers enough for the pointers, each product computes its input's address.
@@ -1244,7 +1294,7 @@ final class ProductKernels {
       Map<Long, Integer> ptrs = new LinkedHashMap<>();
       if (starts + 4 <= s.freeRegisters()) {
         for (long[] run : runs) {
-          ptrs.computeIfAbsent(run[2], k -> s.reg(pb.addr() + k * geo.kg()));
+          ptrs.computeIfAbsent(run[2], k -> s.reg(pb.addr() + k));
         }
       }
       int ptr = s.alloc();
@@ -1260,10 +1310,10 @@ final class ProductKernels {
           s.sli(9, active.get((int) run[0]).slot());
           Integer p = ptrs.get(run[2]);
           if (p == null) {
-            s.li(ptr, pb.addr() + run[2] * geo.kg());
+            s.li(ptr, pb.addr() + run[2]);
             if (r != CoreStream.ZERO) {
               int off = s.alloc();
-              s.opi(CoreStream.MUL, off, r, geo.rows());
+              s.opi(CoreStream.MUL, off, r, rowStep);
               s.op(CoreStream.ADD, ptr, ptr, off);
               s.free(off);
             }
@@ -1271,13 +1321,13 @@ final class ProductKernels {
           s.emit(Instruction.CIM_MVM, p != null ? p : ptr, len, r, CoreStream.ZERO, 32);
         }
         for (int p : ptrs.values()) {
-          s.addi(p, p, geo.rows());
+          s.addi(p, p, rowStep);
         }
       });
       for (int p : ptrs.values()) {
         s.free(p);
       }
-      int n = s.reg(geo.t() * geo.cols());
+      int n = s.reg(geo.outputsPerGroup());
       for (int i = 0; i < active.size(); ) {
         int j = i;
         while (j + 1 < active.size() && active.get(j + 1).slot() == active.get(j).slot() + 1) {
@@ -1294,6 +1344,9 @@ final class ProductKernels {
 
     /** Whether macro group `b` can share an MVM with a run that starts at `a`. */
     private boolean sameRun(Mg a, Mg b) {
+      if (geo.tapRows()) {
+        return a.copy() == b.copy();
+      }
       if (geo.perGroup()) {
         return true;
       }
@@ -1353,7 +1406,7 @@ final class ProductKernels {
      * `made` takes its first two slots' sum (or its one slot's copy).
      */
     private void addSlots(List<Mg> list, long from, java.util.Set<List<Long>> made) {
-      int len = s.reg(geo.t() * geo.cols());
+      int len = s.reg(geo.outputsPerGroup());
       Map<List<Long>, List<Integer>> bySum = new LinkedHashMap<>();
       for (int i = 0; i < list.size(); i++) {
         bySum.computeIfAbsent(sumKey(list.get(i)), k -> new ArrayList<>()).add(i);
