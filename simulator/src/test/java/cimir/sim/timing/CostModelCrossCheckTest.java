@@ -41,17 +41,18 @@ import org.junit.jupiter.params.provider.CsvSource;
  *   <li>Where the compiled program is bound by what the model charges exactly, weights
  *       streamed from global memory into the arrays (the LLaMA decode block: one token, every
  *       stage a weight load), the model is within 20 %: the whole run, and at least 95 % of
- *       the stages (on cimflow all 8, at 1.08x to 1.13x; on dynaplasia 173 of 178, the
+ *       the stages (on cimflow all 8, at 1.07x to 1.13x; on dynaplasia 173 of 178, the
  *       other five at 1.2x to 12x).</li>
  * </ul>
  * Elsewhere a simulated stage is not within 20 % of its prediction: the table this test prints
- * shows compute-bound stages up to 500 times longer than predicted. Its `unstreamed` column
+ * shows compute-bound stages up to 160 times longer than predicted. Its `unstreamed` column
  * splits the gap: the operators one after another explain a factor of 1.8 to 9 on ResNet18,
  * MobileNetV2 and BERT (ResNet18 on cimflow: 254 K cycles predicted, 952 K unstreamed, 3.7x;
- * MobileNetV2 9.0x), and the kernels the rest, 5 to 28 times slower than the model's ideal
- * ones (ResNet18 5.1x on cimflow and 9.4x on dynaplasia, BERT 10.9x, MobileNetV2 28x, whose
- * depthwise convolutions run on the vector unit); on the tiny models, 20 to 57 times.
- * Closing it takes row streaming (docs/design/meta-to-isa.md, 15) and faster kernels.
+ * MobileNetV2 9.0x), and the kernels the rest, 2.7 to 11 times slower than the model's ideal
+ * ones (ResNet18 2.7x on cimflow and 8.8x on dynaplasia, MobileNetV2 9.3x, BERT 10.6x); on
+ * the tiny models, 11 to 48 times. Closing it takes row streaming (docs/design/meta-to-isa.md,
+ * 15) and faster kernels; `cim-run` lists the slowest operators beside the model's cycles for
+ * each.
  */
 class CostModelCrossCheckTest {
 
