@@ -265,21 +265,29 @@ public final class CimRun extends ToolCommand {
    * and its span (first issue to last end).
    */
   private static void operators(Flow.Result r, StringBuilder out) {
-    TimingReport t = r.timing();
-    if (t.operators().isEmpty()) {
-      return;
-    }
     Map<String, Double> predicted = new java.util.HashMap<>();
     for (Flow.StagePrediction p : r.stages()) {
       p.operatorCycles().forEach((k, v) -> predicted.merge(k, v, Double::sum));
     }
+    out.append(operatorTable(r.timing(), predicted));
+  }
+
+  /**
+   * The SLOWEST operators of a run by their own cycles, `predicted` (by name; empty when there
+   * is no prediction) beside them; nothing when the program names no operators.
+   */
+  static String operatorTable(TimingReport t, Map<String, Double> predicted) {
+    if (t.operators().isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
     List<TimingReport.OperatorFigures> slowest = new ArrayList<>(t.operators());
     slowest.sort(java.util.Comparator.comparingLong(TimingReport.OperatorFigures::ownCycles)
         .reversed());
     out.append(String.format(Locale.ROOT, "%nthe %d slowest of %d operators (own: its busiest"
-        + " core's cycles in it, waits for other cores left out; predicted: the cost model's"
-        + " cycles for it alone; span: first issue to last end)%n",
-        Math.min(SLOWEST, slowest.size()), slowest.size()));
+        + " core's cycles in it, waits for other cores left out;%s span: first issue to last"
+        + " end)%n", Math.min(SLOWEST, slowest.size()), slowest.size(), predicted.isEmpty()
+            ? "" : " predicted: the cost model's cycles for it alone;"));
     out.append(String.format(Locale.ROOT, "%12s %12s %7s %5s %12s %12s %12s  %s%n", "own",
         "predicted", "ratio", "cores", "instructions", "start", "span", "operator"));
     for (TimingReport.OperatorFigures o : slowest.subList(0, Math.min(SLOWEST,
@@ -290,6 +298,7 @@ public final class CimRun extends ToolCommand {
           p == null || p == 0 ? "" : String.format(Locale.ROOT, "%.2f", o.ownCycles() / p),
           o.cores(), o.instructions(), o.start(), o.span(), o.name()));
     }
+    return out.toString();
   }
 
   /** Every figure of the run as JSON. */

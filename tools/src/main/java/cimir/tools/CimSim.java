@@ -298,6 +298,7 @@ public final class CimSim extends ToolCommand {
           s.index(), s.cycles(), r.cycles() == 0 ? 0 : 100.0 * s.cycles() / r.cycles(),
           s.instructions(), s.arrayMacs(), 100 * s.arrayUtilisation(), s.energyPj() * 1e-6));
     }
+    text.append(CimRun.operatorTable(r, Map.of()));
     return text.toString();
   }
 
