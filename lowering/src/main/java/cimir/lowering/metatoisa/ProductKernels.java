@@ -97,9 +97,13 @@ final class ProductKernels {
       return tapRows ? kh * kw * cin + cols : kg;
     }
 
-    /** Sums a macro group reads out: `columns` with tapRows (its first macro's), else T x. */
+    /**
+     * Sums a macro group reads out: T x columns, but with one width only the group's outputs
+     * (with tapRows its first macro's `columns`), so that the sums of a pixel's groups lie
+     * one after another as its channels do.
+     */
     long outputsPerGroup() {
-      return tapRows ? cols : t * cols;
+      return wg == 1 ? Math.min(t * cols, nc) : t * cols;
     }
 
     /**
@@ -790,14 +794,13 @@ final class ProductKernels {
 
   /**
    * Whether the epilogue can take the `count` pixels of a group at once: their sums lie as
-   * rows of all output channels one after another (one channel group, every width full, or a
-   * diagonal packing with a row selection per tap and every group full; and
-   * for sums straight from the accumulators, the lead's macro groups in (copy, width) order),
-   * and so do their outputs.
+   * rows of all output channels one after another (every group's widths read out exactly its
+   * channels, every group full; for sums straight from the accumulators, the lead's macro
+   * groups in (copy, group, width) order), and so do their outputs.
    */
   static boolean wholeRows(Geometry geo, Unit u, long rowBytes, long eb) {
-    boolean full = geo.tapRows() ? geo.cout() == geo.cg() * geo.cols()
-        : geo.cg() == 1 && !geo.diagonal() && geo.cout() == geo.wg() * geo.t() * geo.cols();
+    boolean full = geo.wg() * geo.outputsPerGroup() == geo.nc()
+        && geo.cout() == geo.cg() * geo.nc();
     if (!full || rowBytes != geo.cout() * eb) {
       return false;
     }
