@@ -26,9 +26,17 @@ public final class ModelInputs {
 
   /** `x[i] = ((i mod 17) - 8) / 8` over the flattened row-major index. */
   public static Tensor ruleInput(long[] shape) {
+    return ruleInput(shape, 0);
+  }
+
+  /**
+   * The input of inference `k` of a batch: `x[i] = (((i + 7k) mod 17) - 8) / 8`, so that each
+   * inference sees other data (inference 0's is {@link #ruleInput(long[])}).
+   */
+  public static Tensor ruleInput(long[] shape, int k) {
     float[] x = new float[Math.toIntExact(Tensor.size(shape))];
     for (int i = 0; i < x.length; i++) {
-      x[i] = ((i % 17) - 8) / 8f;
+      x[i] = (((i + 7L * k) % 17) - 8) / 8f;
     }
     return Tensor.ofFloats(shape, x);
   }
@@ -76,6 +84,11 @@ public final class ModelInputs {
    * pseudo-random weights, quantized where the argument says so.
    */
   public static List<Tensor> arguments(Operation func, int dataInputs) {
+    return arguments(func, dataInputs, 0);
+  }
+
+  /** {@link #arguments(Operation, int)} with the inputs of inference `k` of a batch. */
+  public static List<Tensor> arguments(Operation func, int dataInputs, int k) {
     Block body = new FuncOp(func).body();
     List<Tensor> args = new ArrayList<>();
     for (int i = 0; i < body.arguments().size(); i++) {
@@ -85,7 +98,7 @@ public final class ModelInputs {
         if (!GraphShapes.elementType(t).equals(Type.FloatType.F32)) {
           throw new IllegalArgumentException("input #" + i + " is not f32");
         }
-        args.add(ruleInput(shape));
+        args.add(ruleInput(shape, k));
         continue;
       }
       Tensor w = randomWeights(argumentName(func, i), shape);

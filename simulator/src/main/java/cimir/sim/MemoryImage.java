@@ -19,8 +19,29 @@ import java.util.List;
 public final class MemoryImage {
   private MemoryImage() {}
 
-  /** The image of `program` (an `isa.program` op) given the values of its operands. */
+  /** Inferences `program` runs (its `batch`, 1 when absent). */
+  public static int batch(Operation program) {
+    return program.attr("batch") instanceof Attribute.IntegerAttr b ? b.value().intValue() : 1;
+  }
+
+  /**
+   * The image of `program` (an `isa.program` op) given the values of its operands, the same
+   * for every inference it runs.
+   */
   public static byte[] build(Operation program, List<Tensor> operands) {
+    return buildImages(program, java.util.Collections.nCopies(batch(program), operands));
+  }
+
+  /**
+   * The image of `program` given, per inference b, the values of its operands
+   * (`images.get(b)`): a region of inference b takes them from there, a region all inferences
+   * share (weights) from inference 0's.
+   */
+  public static byte[] buildImages(Operation program, List<List<Tensor>> images) {
+    if (images.size() != batch(program)) {
+      throw new IllegalArgumentException("the program runs " + batch(program)
+          + " inferences, the operands are for " + images.size());
+    }
     List<DictionaryAttr> regions = regions(program);
     long size = 0;
     for (DictionaryAttr r : regions) {
@@ -41,7 +62,7 @@ public final class MemoryImage {
           }
         }
         case "operand" -> {
-          Tensor t = operands.get((int) i64(r, "index"));
+          Tensor t = images.get(imageOf(r)).get((int) i64(r, "index"));
           byte[] bytes = switch (str(r, "layout")) {
             case "row-major" -> bytes(t, identity(t.shape()));
             case "nhwc" -> bytes(t, nhwc(t.shape()));
@@ -63,14 +84,19 @@ public final class MemoryImage {
     return image;
   }
 
-  /** The program's results, read from the image after the run, in logical order. */
+  /** The program's results (its first inference's), read from the image after the run. */
   public static List<Tensor> results(Operation program, byte[] image) {
+    return results(program, image, 0);
+  }
+
+  /** The results of inference `inference`, read from the image after the run, in order. */
+  public static List<Tensor> results(Operation program, byte[] image, int inference) {
     List<Tensor> out = new ArrayList<>();
     for (int i = 0; i < program.numResults(); i++) {
       out.add(null);
     }
     for (DictionaryAttr r : regions(program)) {
-      if (!str(r, "kind").equals("result")) {
+      if (!str(r, "kind").equals("result") || imageOf(r) != inference) {
         continue;
       }
       int index = (int) i64(r, "index");
@@ -80,6 +106,11 @@ public final class MemoryImage {
       out.set(index, read(type.elementType(), shape, order, image, (int) i64(r, "offset")));
     }
     return out;
+  }
+
+  /** The inference a region belongs to (its `image`; 0 for the regions all share). */
+  private static int imageOf(DictionaryAttr r) {
+    return r.get("image") == null ? 0 : (int) i64(r, "image");
   }
 
   // ---- layouts: position in memory of each element in logical (row-major) order ----------

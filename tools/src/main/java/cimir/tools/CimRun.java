@@ -51,6 +51,12 @@ public final class CimRun extends ToolCommand {
           + " meta-to-isa")
   String passes;
 
+  @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
+      description = "inferences through each stage, its weights loaded once: the named"
+          + " pipeline's segment, mode-alloc and meta-to-isa optimise and compile for N"
+          + " (default: 1)")
+  int batch;
+
   @Mixin ArchOptions arch = new ArchOptions();
 
   @Option(names = "--check", description = "also simulate on real data and compare the"
@@ -110,6 +116,15 @@ public final class CimRun extends ToolCommand {
     if (!arch.check("cim-run", stderr)) {
       return 1;
     }
+    if (batch < 1 || batch > 4096) {
+      stderr.println("cim-run: error: --batch must be between 1 and 4096, not " + batch);
+      return 1;
+    }
+    if (batch > 1 && passes != null) {
+      stderr.println("cim-run: error: --batch applies to a named pipeline; with --pass, give"
+          + " segment, mode-alloc and meta-to-isa their own batch option");
+      return 1;
+    }
     BuiltinModels.Source source;
     try {
       source = input != null ? BuiltinModels.file(input) : BuiltinModels.builtin(model, "cim-run");
@@ -126,7 +141,9 @@ public final class CimRun extends ToolCommand {
         .nocTable(nocTable).limits(maxCycles, 4_000_000_000L).trace(events).progress(line);
     Flow.Result r;
     try {
-      r = flow.run(source.name(), file, source.onnx(), pipeline, passes);
+      String text = batch == 1 || registry.pipeline(pipeline) == null ? passes
+          : Exploration.withOptions(registry.pipeline(pipeline), Map.of("batch", "" + batch));
+      r = flow.run(source.name(), file, source.onnx(), pipeline, text);
     } catch (Flow.Failure e) {
       line.clear();
       stderr.println(e.getMessage());

@@ -165,31 +165,41 @@ public final class CimSim extends ToolCommand {
     if (!functional) {
       return time(hw, program, file, ctx);
     }
-    List<Tensor> args;
-    try {
-      args = ModelInputs.arguments(func, dataInputs);
-    } catch (IllegalArgumentException e) {
-      stderr.println(file + ": error: " + e.getMessage());
-      return 1;
-    }
-    List<Tensor> operands = new ArrayList<>();
-    for (Value v : program.operands()) {
-      if (v instanceof BlockArgument a) {
-        operands.add(args.get(a.index()));
-      } else if (v.definingOp() != null
-          && v.definingOp().attr("value") instanceof Attribute.DenseElementsAttr d) {
-        operands.add(Tensor.fromAttr(d));
-      } else {
-        ctx.diagnostics().opError(program, "has an operand that is neither an argument nor a"
-            + " constant");
-        ctx.diagnostics().flush(stderr);
+    // Inference k of a batch program gets the k-th rule input (ModelInputs), as cim-run's check.
+    int batch = MemoryImage.batch(program);
+    List<List<Tensor>> images = new ArrayList<>();
+    for (int k = 0; k < batch; k++) {
+      List<Tensor> args;
+      try {
+        args = ModelInputs.arguments(func, dataInputs, k);
+      } catch (IllegalArgumentException e) {
+        stderr.println(file + ": error: " + e.getMessage());
         return 1;
       }
+      List<Tensor> operands = new ArrayList<>();
+      for (Value v : program.operands()) {
+        if (v instanceof BlockArgument a) {
+          operands.add(args.get(a.index()));
+        } else if (v.definingOp() != null
+            && v.definingOp().attr("value") instanceof Attribute.DenseElementsAttr d) {
+          operands.add(Tensor.fromAttr(d));
+        } else {
+          ctx.diagnostics().opError(program, "has an operand that is neither an argument nor"
+              + " a constant");
+          ctx.diagnostics().flush(stderr);
+          return 1;
+        }
+      }
+      images.add(operands);
+    }
+    if (batch > 1) {
+      stderr.println("cim-sim: the program runs " + batch + " inferences; the results shown"
+          + " are the first's");
     }
     List<Tensor> results;
     try {
       FunctionalSimulator sim = new FunctionalSimulator(hw, IsaProgram.fromOp(program),
-          MemoryImage.build(program, operands));
+          MemoryImage.buildImages(program, images));
       FunctionalSimulator.Result run = sim.run(maxInstructions);
       results = MemoryImage.results(program, sim.global());
       if (stats) {

@@ -97,7 +97,8 @@ final class Exploration {
 
   /**
    * `pipeline` with `options` set on its `segment` and `mode-alloc` passes (strategy on
-   * segment alone), replacing the pipeline's own values.
+   * segment alone), and `batch` also on `meta-to-isa`, so that the program runs the batch the
+   * stages were cut for; they replace the pipeline's own values.
    */
   static String withOptions(String pipeline, Map<String, String> options) {
     if (options.isEmpty()) {
@@ -107,7 +108,9 @@ final class Exploration {
     for (String pass : splitTopLevel(pipeline)) {
       int brace = pass.indexOf('{');
       String name = (brace < 0 ? pass : pass.substring(0, brace)).strip();
-      if (!name.equals("segment") && !name.equals("mode-alloc")) {
+      boolean lowering = name.equals("meta-to-isa");
+      if (!name.equals("segment") && !name.equals("mode-alloc")
+          && !(lowering && options.containsKey("batch"))) {
         out.add(pass);
         continue;
       }
@@ -121,7 +124,7 @@ final class Exploration {
         }
       }
       options.forEach((k, v) -> {
-        if (!k.equals("strategy") || name.equals("segment")) {
+        if (lowering ? k.equals("batch") : !k.equals("strategy") || name.equals("segment")) {
           opts.put(k, v);
         }
       });
@@ -178,9 +181,7 @@ final class Exploration {
     f.put("bound_cycles", r.bound().cycles());
     f.put("bound_energy_uj", r.bound().energyPj() * 1e-6);
     f.put("pred_inferences", batch);
-    if (batch == 1) {
-      f.put("sim_over_pred", predicted == 0 ? 0 : t.cycles() / predicted);
-    }
+    f.put("sim_over_pred", predicted == 0 ? 0 : t.cycles() / predicted);
     f.put("sim_over_bound", r.bound().cycles() == 0 ? 0 : t.cycles() / r.bound().cycles());
     // A switch costs the macro's switch cycles; the transition adds weight loads and spills.
     long switches = r.stages().stream().mapToLong(Flow.StagePrediction::switches).sum();

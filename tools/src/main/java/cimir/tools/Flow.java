@@ -20,6 +20,7 @@ import cimir.ir.Value;
 import cimir.ir.Verifier;
 import cimir.lowering.cost.Demand;
 import cimir.lowering.cost.LowerBound;
+import cimir.lowering.metatoisa.MetaToIsaPass;
 import cimir.lowering.onnx.OnnxFormatException;
 import cimir.lowering.onnx.OnnxImportException;
 import cimir.lowering.onnx.OnnxImporter;
@@ -196,7 +197,7 @@ final class Flow {
     if (parsed == null || ctx.diagnostics().hasErrors()) {
       throw new Failure(diagnostics(ctx).strip());
     }
-    Snapshots snapshots = new Snapshots(ctx, keepIr, progress);
+    Snapshots snapshots = new Snapshots(ctx, keepIr, progress, batchOf(parsed));
     snapshots.write("import", module);
     PassManager pm = new PassManager(ctx, parsed).listen(snapshots);
     if (!pm.check(module, Registrations.stages()) || !pm.run(module, PassManager.Instrumentation.DEFAULT)) {
@@ -242,7 +243,7 @@ final class Flow {
     Boolean match = null;
     String mismatch = null;
     if (check) {
-      if (snapshots.expected == null) {
+      if (snapshots.expected.isEmpty()) {
         throw new Failure(file + ": error: --check needs a pipeline that runs 'quantize' (its"
             + " int8 graph is the reference)");
       }
@@ -259,29 +260,47 @@ final class Flow {
   /** Runs the program on real bytes; null when its outputs are the reference's, else why not. */
   private String functional(HardwareModel hw, IsaProgram isa, Operation program,
       Snapshots snapshots, String file) throws Failure {
-    List<Tensor> operands = new ArrayList<>();
-    for (Value v : program.operands()) {
-      if (v instanceof BlockArgument a) {
-        operands.add(snapshots.arguments.get(a.index()));
-      } else if (v.definingOp() != null
-          && v.definingOp().attr("value") instanceof Attribute.DenseElementsAttr d) {
-        operands.add(Tensor.fromAttr(d));
-      } else {
-        throw new Failure(file + ": error: the program has an operand that is neither an"
-            + " argument nor a constant");
+    List<List<Tensor>> images = new ArrayList<>();
+    for (List<Tensor> arguments : snapshots.arguments) {
+      List<Tensor> operands = new ArrayList<>();
+      for (Value v : program.operands()) {
+        if (v instanceof BlockArgument a) {
+          operands.add(arguments.get(a.index()));
+        } else if (v.definingOp() != null
+            && v.definingOp().attr("value") instanceof Attribute.DenseElementsAttr d) {
+          operands.add(Tensor.fromAttr(d));
+        } else {
+          throw new Failure(file + ": error: the program has an operand that is neither an"
+              + " argument nor a constant");
+        }
       }
+      images.add(operands);
     }
-    List<Tensor> got;
+    if (images.size() != MemoryImage.batch(program)) {
+      throw new Failure(file + ": error: the program runs " + MemoryImage.batch(program)
+          + " inferences, the reference " + images.size());
+    }
+    byte[] global;
     try {
       FunctionalSimulator sim = new FunctionalSimulator(hw, isa,
-          MemoryImage.build(program, operands));
+          MemoryImage.buildImages(program, images));
       sim.run(maxInstructions);
-      got = MemoryImage.results(program, sim.global());
+      global = sim.global();
     } catch (SimulationException e) {
       throw new Failure(file + ": error: the compiled program, run on data: "
           + e.getMessage());
     }
-    List<Tensor> expected = snapshots.expected;
+    for (int n = 0; n < images.size(); n++) {
+      String why = mismatch(MemoryImage.results(program, global, n), snapshots.expected.get(n));
+      if (why != null) {
+        return images.size() == 1 ? why : "inference " + n + ": " + why;
+      }
+    }
+    return null;
+  }
+
+  /** Null when `got` are bit for bit the `expected` tensors, else the first difference. */
+  private static String mismatch(List<Tensor> got, List<Tensor> expected) {
     if (got.size() != expected.size()) {
       return got.size() + " results, the interpreter " + expected.size();
     }
@@ -303,6 +322,20 @@ final class Flow {
       }
     }
     return null;
+  }
+
+  /** The inferences the pipeline's `meta-to-isa` compiles for. */
+  private static int batchOf(Pipeline pipeline) {
+    int batch = 1;
+    List<Pipeline.Node> nodes = new ArrayList<>(pipeline.nodes());
+    for (int i = 0; i < nodes.size(); i++) {
+      if (nodes.get(i) instanceof Pipeline.PassNode p && p.pass() instanceof MetaToIsaPass m) {
+        batch = m.batch();
+      } else if (nodes.get(i) instanceof Pipeline.NestNode n) {
+        nodes.addAll(n.nodes());
+      }
+    }
+    return batch;
   }
 
   private static long instructions(IsaProgram isa) {
@@ -339,14 +372,17 @@ final class Flow {
     private int written;
     List<StagePrediction> stages;
     LowerBound bound;
-    List<Tensor> arguments;
-    List<Tensor> expected;
+    /** Per inference of the batch, the int8 graph's arguments and the interpreter's results. */
+    final List<List<Tensor>> arguments = new ArrayList<>();
+    final List<List<Tensor>> expected = new ArrayList<>();
+    private final int batch;
     String failure;
 
-    Snapshots(Context ctx, Path dir, Progress progress) {
+    Snapshots(Context ctx, Path dir, Progress progress, int batch) {
       this.ctx = ctx;
       this.dir = dir;
       this.progress = progress;
+      this.batch = batch;
     }
 
     @Override
@@ -363,9 +399,11 @@ final class Flow {
       }
       FuncOp f = funcs.get(0);
       predict(f, module);
-      if (check && argument.equals("quantize") && expected == null) {
-        arguments = ModelInputs.arguments(f.op(), 1);
-        expected = Interpreter.run(f.op(), arguments);
+      if (check && argument.equals("quantize") && expected.isEmpty()) {
+        for (int k = 0; k < batch; k++) {
+          arguments.add(ModelInputs.arguments(f.op(), 1, k));
+          expected.add(Interpreter.run(f.op(), arguments.get(k)));
+        }
       }
     }
 
@@ -443,7 +481,7 @@ final class Flow {
         outputBytes += GraphShapes.product(GraphShapes.shapeOf(v.type(), 0));
       }
       try {
-        bound = LowerBound.of(demands, inputBytes, outputBytes, HwArch.resolve(module));
+        bound = LowerBound.of(demands, inputBytes, outputBytes, HwArch.resolve(module), batch);
         stages = found;
       } catch (HwException e) {
         failure = tool + ": error: cannot resolve the hardware: " + e.detail();

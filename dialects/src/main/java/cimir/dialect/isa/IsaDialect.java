@@ -25,6 +25,10 @@ public final class IsaDialect implements Dialect {
       "non-negative 64-bit signless integer attribute",
       a -> a instanceof Attribute.IntegerAttr i && i.type().equals(cimir.ir.Type.IntegerType.I64)
           && i.value().signum() >= 0 && i.value().bitLength() < 31);
+  private static final AttrConstraint POSITIVE = new AttrConstraint(
+      "positive 64-bit signless integer attribute",
+      a -> a instanceof Attribute.IntegerAttr i && i.type().equals(cimir.ir.Type.IntegerType.I64)
+          && i.value().signum() > 0 && i.value().bitLength() < 31);
 
   public static final OpDef PROGRAM = OpDef.builder("isa.program")
       .summary("a program: the instructions of every core")
@@ -47,6 +51,8 @@ public final class IsaDialect implements Dialect {
       .optionalAttr("memory", AttrConstraint.ARRAY, "the global memory image: per region its"
           + " kind (operand, data, result, scratch), offset and size, the operand or result"
           + " index and layout, and the data region's bytes")
+      .optionalAttr("batch", POSITIVE, "inferences the program runs (1 when absent); the"
+          + " memory regions of one inference's inputs and results have its `image` index")
       .traits(Trait.NO_TERMINATOR, Trait.SINGLE_BLOCK, Trait.ISOLATED_FROM_ABOVE)
       .verifier(IsaDialect::verifyProgram)
       .build();

@@ -14,7 +14,9 @@ import java.util.List;
  * </pre>
  *
  * Compulsory bytes: the network's inputs and outputs and every weight, each crossing the
- * global memory port once; every weight is written into an array at least once.
+ * global memory port once; every weight is written into an array at least once. For a batch
+ * of B inferences the MACs, element operations, inputs and outputs count B times, the
+ * weights once.
  *
  * @param computeCycles sum MACs / peak MACs per cycle
  * @param memoryCycles compulsory bytes / global bandwidth
@@ -33,6 +35,12 @@ public record LowerBound(double computeCycles, double memoryCycles, double energ
   /** Of the operators `ops` with the model's `inputBytes` and `outputBytes`. */
   public static LowerBound of(List<Demand> ops, long inputBytes, long outputBytes,
       HardwareModel hw) {
+    return of(ops, inputBytes, outputBytes, hw, 1);
+  }
+
+  /** Of `batch` inferences of the operators `ops`, the weights loaded once. */
+  public static LowerBound of(List<Demand> ops, long inputBytes, long outputBytes,
+      HardwareModel hw, long batch) {
     long macs = 0;
     long elementOps = 0;
     long weights = 0;
@@ -44,7 +52,9 @@ public record LowerBound(double computeCycles, double memoryCycles, double energ
       }
       weights += d.weightBytes();
     }
-    long compulsory = inputBytes + outputBytes + weights;
+    macs *= batch;
+    elementOps *= batch;
+    long compulsory = batch * (inputBytes + outputBytes) + weights;
     HardwareModel.Energy e = hw.energy();
     double energy = macs * e.macPj() + elementOps * e.vectorPjPerOp()
         + compulsory * e.globalPjPerByte() + weights * e.weightWritePjPerByte();

@@ -13,6 +13,7 @@ import cimir.ir.Location;
 import cimir.ir.Operation;
 import cimir.ir.Type;
 import cimir.ir.Value;
+import cimir.lowering.cost.Demand;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,8 +51,20 @@ final class FunctionLowering {
   final Layouts layouts;
   /** Per core, its memories during the current stage. */
   LocalMemory[] local;
-  /** Buffers of the values of the function (flow level) and of the current stage. */
-  final Map<Value, Buf> bufs = new HashMap<>();
+  /** Inferences the program runs, one after another through each stage. */
+  final int batch;
+  /** Leading function arguments that are the network's inputs (one per inference). */
+  private final int dataInputs;
+  /**
+   * Per inference, the buffers of its values (flow level and of the current stage); `bufs` is
+   * the current inference's.
+   */
+  private final List<Map<Value, Buf>> imageBufs = new ArrayList<>();
+  Map<Value, Buf> bufs;
+  /** The inference whose code is emitted now. */
+  int imageIndex;
+  /** Buffers of the operands every inference shares (weights, biases). */
+  private final Map<Value, Buf> shared = new HashMap<>();
   /** The operands of the `isa.program`: values from outside the flow, in order. */
   final List<Value> operands = new ArrayList<>();
   /** Each chip array's mode: true in memory mode. */
@@ -76,8 +89,14 @@ final class FunctionLowering {
   /** Weight copies left idle because the core's local memory could not feed them all. */
   long idleCopies;
 
-  FunctionLowering(HardwareModel hw, Operation flow) {
+  FunctionLowering(HardwareModel hw, Operation flow, int batch, int dataInputs) {
     this.hw = hw;
+    this.batch = batch;
+    this.dataInputs = dataInputs;
+    for (int b = 0; b < batch; b++) {
+      imageBufs.add(new HashMap<>());
+    }
+    this.bufs = imageBufs.get(0);
     this.map = AddressMap.of(hw);
     this.image = new GlobalImage(map.globalBytes());
     this.cores = new CoreStream[hw.cores()];
@@ -129,9 +148,13 @@ final class FunctionLowering {
       }
     }
     Operation yield = body.last();
-    for (int i = 0; i < yield.numOperands(); i++) {
-      Buf b = globalOf(yield.operand(i), yield);
-      image.result(i, b.addr() - map.global(), b.bytes(), layoutName(yield.operand(i)));
+    for (int b = 0; b < batch; b++) {
+      image(b);
+      for (int i = 0; i < yield.numOperands(); i++) {
+        Buf r = globalOf(yield.operand(i), yield);
+        image.result(i, imageAttribute(), r.addr() - map.global(), r.bytes(),
+            layoutName(yield.operand(i)));
+      }
     }
     java.util.SortedMap<Integer, List<IsaInst>> code = new TreeMap<>();
     Map<Integer, List<Location>> origins = new HashMap<>();
@@ -323,6 +346,35 @@ final class FunctionLowering {
         lastUse.put(v, i);
       }
     }
+    // The inferences one after another, their transfers in that order too (8.7): a core
+    // starts on the next inference while the stage's later cores work on this one.
+    for (int b = 0; b < batch; b++) {
+      image(b);
+      lowerImage(par, ops);
+    }
+    image(0);
+    at(Location.Unknown.INSTANCE);
+    for (CoreStream s : cores) {
+      int n = s.reg(cores.length);
+      int id = s.reg(stage);
+      s.emit(Instruction.BARRIER, n, id);
+      s.free(n, id);
+    }
+  }
+
+  /** Makes inference `b` the one whose code is emitted next. */
+  private void image(int b) {
+    imageIndex = b;
+    bufs = imageBufs.get(b);
+  }
+
+  /** The `image` attribute of a region of the current inference (none at batch 1). */
+  private Attribute imageAttribute() {
+    return batch == 1 ? null : Attribute.IntegerAttr.i64(imageIndex);
+  }
+
+  /** The current inference's pass through the stage's operations `ops`. */
+  private void lowerImage(Operation par, List<Operation> ops) {
     for (int i = 0; i < ops.size(); i++) {
       Operation op = ops.get(i);
       if (!folded.contains(op)) {
@@ -346,13 +398,6 @@ final class FunctionLowering {
       if (b != null) { // null: weights a later stage reads from their argument
         bufs.put(par.result(r), b);
       }
-    }
-    at(Location.Unknown.INSTANCE);
-    for (CoreStream s : cores) {
-      int n = s.reg(cores.length);
-      int id = s.reg(stage);
-      s.emit(Instruction.BARRIER, n, id);
-      s.free(n, id);
     }
   }
 
@@ -554,6 +599,9 @@ final class FunctionLowering {
    */
   Buf globalOf(Value v, Operation user) {
     Buf b = bufs.get(v);
+    if (b == null) {
+      b = shared.get(v);
+    }
     if (b != null) {
       return b;
     }
@@ -561,15 +609,23 @@ final class FunctionLowering {
     if (def != null && def.name().startsWith("meta.")) {
       throw new LoweringException(user, "reads a value no earlier operation placed");
     }
-    int index = operands.size();
-    operands.add(v);
+    int index = operands.indexOf(v);
+    if (index < 0) {
+      index = operands.size();
+      operands.add(v);
+    }
+    // A network input has a region per inference; weights and biases one for all.
+    boolean perImage = !Demand.isWeight(v, dataInputs);
     long bytes = Layouts.bytes(v);
-    long at = image.alloc(bytes, DictionaryAttr.EMPTY
+    DictionaryAttr region = DictionaryAttr.EMPTY
         .with("kind", Attribute.StringAttr.of("operand"))
         .with("index", Attribute.IntegerAttr.i64(index))
-        .with("layout", Attribute.StringAttr.of(layoutName(v))));
-    b = new Buf(-1, map.global() + at, bytes, null);
-    bufs.put(v, b);
+        .with("layout", Attribute.StringAttr.of(layoutName(v)));
+    if (perImage && batch > 1) {
+      region = region.with("image", imageAttribute());
+    }
+    b = new Buf(-1, map.global() + image.alloc(bytes, region), bytes, null);
+    (perImage ? bufs : shared).put(v, b);
     return b;
   }
 

@@ -3,8 +3,11 @@ package cimir.lowering.metatoisa;
 import cimir.ir.Attribute;
 import cimir.ir.Attribute.DictionaryAttr;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The program's global memory: a bump allocator over it (64-byte aligned, the port width) and
@@ -24,7 +27,10 @@ import java.util.List;
  *   <li>`result`: result `index` of the program, as the host reads it after the run;
  *   <li>`scratch`: stage outputs and spilled values, nothing to place.
  * </ul>
- * Offsets are from the global memory's first byte.
+ * A program of several inferences (`batch` on the `isa.program`) has an `operand` region per
+ * inference for each network input and a `result` region per inference for each result, told
+ * apart by their `image` attribute (0 .. batch - 1); weights and tables serve all. Offsets
+ * are from the global memory's first byte.
  */
 final class GlobalImage {
   static final long ALIGN = 64;
@@ -32,6 +38,7 @@ final class GlobalImage {
   private long top;
   private final List<DictionaryAttr> regions = new ArrayList<>();
   private final ByteArrayOutputStream data = new ByteArrayOutputStream();
+  private final Map<ByteBuffer, Long> dataOffsets = new HashMap<>();
   private long dataOffset = -1;
   private long dataReserve;
   private final long capacity;
@@ -52,11 +59,17 @@ final class GlobalImage {
     return at;
   }
 
-  /** Records that result `index` of the program is read at `offset` in `layout`. */
-  void result(int index, long offset, long bytes, String layout) {
-    regions.add(DictionaryAttr.EMPTY.with("kind", Attribute.StringAttr.of("result"))
-        .with("index", Attribute.IntegerAttr.i64(index))
-        .with("layout", Attribute.StringAttr.of(layout))
+  /**
+   * Records that result `index` of the program (of inference `image`, null at batch 1) is read
+   * at `offset` in `layout`.
+   */
+  void result(int index, Attribute image, long offset, long bytes, String layout) {
+    DictionaryAttr r = DictionaryAttr.EMPTY.with("kind", Attribute.StringAttr.of("result"))
+        .with("index", Attribute.IntegerAttr.i64(index));
+    if (image != null) {
+      r = r.with("image", image);
+    }
+    regions.add(r.with("layout", Attribute.StringAttr.of(layout))
         .with("offset", Attribute.IntegerAttr.i64(offset))
         .with("size", Attribute.IntegerAttr.i64(bytes)));
   }
@@ -71,8 +84,15 @@ final class GlobalImage {
     top += (bytes + ALIGN - 1) / ALIGN * ALIGN;
   }
 
-  /** Appends constant bytes to the data region; returns their global offset (4-aligned). */
+  /**
+   * Constant bytes in the data region, appended unless the same bytes are there already;
+   * returns their global offset (4-aligned).
+   */
   long data(byte[] bytes) {
+    Long known = dataOffsets.get(ByteBuffer.wrap(bytes));
+    if (known != null) {
+      return known;
+    }
     while (data.size() % 4 != 0) {
       data.write(0);
     }
@@ -82,6 +102,7 @@ final class GlobalImage {
           + " bytes is too small");
     }
     data.write(bytes, 0, bytes.length);
+    dataOffsets.put(ByteBuffer.wrap(bytes.clone()), dataOffset + at);
     return dataOffset + at;
   }
 

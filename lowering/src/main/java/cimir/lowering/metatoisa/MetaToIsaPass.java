@@ -10,6 +10,7 @@ import cimir.lowering.optometa.OpToMetaPass;
 import cimir.pass.Pass;
 import cimir.pass.PassContext;
 import cimir.pass.PassInfo;
+import cimir.pass.PassOption;
 import cimir.pass.Stage;
 import java.util.List;
 import java.util.Set;
@@ -30,15 +31,31 @@ public final class MetaToIsaPass implements Pass {
         return any[0];
       });
 
+  /** Inferences the program runs; give `segment` and `mode-alloc` the same `batch`. */
+  static final PassOption BATCH = PassOption.count("batch", 1, "inferences the program runs,"
+      + " one after another through each stage (its weights loaded once); the network inputs"
+      + " and results get a region per inference");
+
   public static final PassInfo INFO = new PassInfo("meta-to-isa",
       "generate per-core instruction streams (loops, addresses, registers, synchronisation)"
           + " from meta-operators",
-      List.of(Hardware.ARCH_OPTION), o -> new MetaToIsaPass(o.getString("arch")));
+      List.of(Hardware.ARCH_OPTION, BATCH, Hardware.DATA_INPUTS_OPTION),
+      o -> new MetaToIsaPass(o.getString("arch"), (int) o.getInt("batch"),
+          (int) o.getInt("data-inputs")));
 
   private final String arch;
+  private final int batch;
+  private final int dataInputs;
 
-  public MetaToIsaPass(String arch) {
+  public MetaToIsaPass(String arch, int batch, int dataInputs) {
     this.arch = arch;
+    this.batch = batch;
+    this.dataInputs = dataInputs;
+  }
+
+  /** Inferences the programs run. */
+  public int batch() {
+    return batch;
   }
 
   @Override
@@ -68,7 +85,7 @@ public final class MetaToIsaPass implements Pass {
       if (flow == null) {
         continue;
       }
-      FunctionLowering lowering = new FunctionLowering(hw, flow);
+      FunctionLowering lowering = new FunctionLowering(hw, flow, batch, dataInputs);
       Operation program;
       try {
         program = lowering.lower(flow);
@@ -77,10 +94,13 @@ public final class MetaToIsaPass implements Pass {
         ctx.fail();
         return;
       }
+      Attribute.DictionaryAttr attrs = Attribute.DictionaryAttr.EMPTY
+          .with("memory", lowering.image.describe());
+      if (batch > 1) {
+        attrs = attrs.with("batch", Attribute.IntegerAttr.i64(batch));
+      }
       Operation made = Operation.create("isa.program", cimir.dialect.isa.IsaDialect.PROGRAM,
-          lowering.operands, flow.resultTypes(), Attribute.DictionaryAttr.EMPTY
-              .with("memory", lowering.image.describe()),
-          null, List.of(), 1, flow.location());
+          lowering.operands, flow.resultTypes(), attrs, null, List.of(), 1, flow.location());
       Block code = program.region(0).entryBlock();
       program.region(0).removeBlock(code);
       made.region(0).addBlock(code);
