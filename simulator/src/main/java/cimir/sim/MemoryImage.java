@@ -3,8 +3,10 @@ package cimir.sim;
 import cimir.interp.Tensor;
 import cimir.ir.Attribute;
 import cimir.ir.Attribute.DictionaryAttr;
+import cimir.ir.BlockArgument;
 import cimir.ir.Operation;
 import cimir.ir.Type;
+import cimir.ir.Value;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -18,6 +20,28 @@ import java.util.List;
  */
 public final class MemoryImage {
   private MemoryImage() {}
+
+  /**
+   * The values of `program`'s operands for one inference: a function argument is
+   * `arguments.get(index)`, a constant its value.
+   *
+   * @throws IllegalArgumentException for an operand that is neither
+   */
+  public static List<Tensor> operands(Operation program, List<Tensor> arguments) {
+    List<Tensor> out = new ArrayList<>();
+    for (Value v : program.operands()) {
+      if (v instanceof BlockArgument a) {
+        out.add(arguments.get(a.index()));
+      } else if (v.definingOp() != null
+          && v.definingOp().attr("value") instanceof Attribute.DenseElementsAttr d) {
+        out.add(Tensor.fromAttr(d));
+      } else {
+        throw new IllegalArgumentException("the program has an operand that is neither an"
+            + " argument nor a constant");
+      }
+    }
+    return out;
+  }
 
   /** Inferences `program` runs (its `batch`, 1 when absent). */
   public static int batch(Operation program) {

@@ -11,10 +11,7 @@ import cimir.dialect.isa.IsaProgram;
 import cimir.interp.Interpreter;
 import cimir.interp.ModelInputs;
 import cimir.interp.Tensor;
-import cimir.ir.Attribute;
-import cimir.ir.BlockArgument;
 import cimir.ir.Operation;
-import cimir.ir.Value;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,16 +79,7 @@ class CompiledModelsTest {
     for (int n = 0; n < batch; n++) {
       List<Tensor> args = ModelInputs.arguments(refFunc, 1, n);
       expected.add(Interpreter.run(refFunc, args));
-      List<Tensor> operands = new ArrayList<>();
-      for (Value v : program.operands()) {
-        if (v instanceof BlockArgument a) {
-          operands.add(args.get(a.index()));
-        } else {
-          operands.add(Tensor.fromAttr((Attribute.DenseElementsAttr) v.definingOp()
-              .attr("value")));
-        }
-      }
-      images.add(operands);
+      images.add(MemoryImage.operands(program, args));
     }
     if (batch > 1) {
       assertFalse(same(expected.get(0).get(0), expected.get(1).get(0)),

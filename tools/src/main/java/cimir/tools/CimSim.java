@@ -10,11 +10,9 @@ import cimir.dialect.isa.Provenance;
 import cimir.interp.ModelInputs;
 import cimir.interp.Tensor;
 import cimir.ir.Attribute;
-import cimir.ir.BlockArgument;
 import cimir.ir.Context;
 import cimir.ir.Location;
 import cimir.ir.Operation;
-import cimir.ir.Value;
 import cimir.sim.FunctionalSimulator;
 import cimir.sim.MemoryImage;
 import cimir.sim.SimulationException;
@@ -176,21 +174,13 @@ public final class CimSim extends ToolCommand {
         stderr.println(file + ": error: " + e.getMessage());
         return 1;
       }
-      List<Tensor> operands = new ArrayList<>();
-      for (Value v : program.operands()) {
-        if (v instanceof BlockArgument a) {
-          operands.add(args.get(a.index()));
-        } else if (v.definingOp() != null
-            && v.definingOp().attr("value") instanceof Attribute.DenseElementsAttr d) {
-          operands.add(Tensor.fromAttr(d));
-        } else {
-          ctx.diagnostics().opError(program, "has an operand that is neither an argument nor"
-              + " a constant");
-          ctx.diagnostics().flush(stderr);
-          return 1;
-        }
+      try {
+        images.add(MemoryImage.operands(program, args));
+      } catch (IllegalArgumentException e) {
+        ctx.diagnostics().opError(program, e.getMessage().replace("the program ", ""));
+        ctx.diagnostics().flush(stderr);
+        return 1;
       }
-      images.add(operands);
     }
     if (batch > 1) {
       stderr.println("cim-sim: the program runs " + batch + " inferences; the results shown"

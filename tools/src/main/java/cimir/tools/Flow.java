@@ -13,7 +13,6 @@ import cimir.interp.Interpreter;
 import cimir.interp.ModelInputs;
 import cimir.interp.Tensor;
 import cimir.ir.Attribute;
-import cimir.ir.BlockArgument;
 import cimir.ir.Context;
 import cimir.ir.Operation;
 import cimir.ir.Value;
@@ -262,19 +261,11 @@ final class Flow {
       Snapshots snapshots, String file) throws Failure {
     List<List<Tensor>> images = new ArrayList<>();
     for (List<Tensor> arguments : snapshots.arguments) {
-      List<Tensor> operands = new ArrayList<>();
-      for (Value v : program.operands()) {
-        if (v instanceof BlockArgument a) {
-          operands.add(arguments.get(a.index()));
-        } else if (v.definingOp() != null
-            && v.definingOp().attr("value") instanceof Attribute.DenseElementsAttr d) {
-          operands.add(Tensor.fromAttr(d));
-        } else {
-          throw new Failure(file + ": error: the program has an operand that is neither an"
-              + " argument nor a constant");
-        }
+      try {
+        images.add(MemoryImage.operands(program, arguments));
+      } catch (IllegalArgumentException e) {
+        throw new Failure(file + ": error: " + e.getMessage());
       }
-      images.add(operands);
     }
     if (images.size() != MemoryImage.batch(program)) {
       throw new Failure(file + ": error: the program runs " + MemoryImage.batch(program)

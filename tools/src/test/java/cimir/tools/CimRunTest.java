@@ -110,6 +110,31 @@ class CimRunTest {
     assertEquals(r.out, run("--model=" + model, "--pipeline=" + pipeline, "--check").out);
   }
 
+  /**
+   * At batch 3 every inference's outputs are checked against the interpreter on its own input,
+   * and the run costs more than one inference but less than three, its weights loaded once.
+   */
+  @Test
+  void aBatchRunsEveryInferenceAndLoadsTheWeightsOnce(@TempDir Path dir) throws Exception {
+    Path one = dir.resolve("one.json");
+    Path three = dir.resolve("three.json");
+    assertEquals(0, run("--model=tiny_cnn_weights", "--pipeline=cimflow",
+        "--report=" + one).status);
+    Run r = run("--model=tiny_cnn_weights", "--pipeline=cimflow", "--batch=3", "--check",
+        "--report=" + three);
+    assertEquals(0, r.status, r.err);
+    assertTrue(r.out.contains("meta-to-isa{batch=3}"), r.out);
+    assertTrue(r.out.contains("bit for bit"), r.out);
+    ObjectMapper json = new ObjectMapper();
+    long c1 = json.readTree(one.toFile()).get("simulated").get("cycles").asLong();
+    long c3 = json.readTree(three.toFile()).get("simulated").get("cycles").asLong();
+    assertTrue(c1 < c3 && c3 < 3 * c1, c1 + " cycles for one inference, " + c3 + " for three");
+
+    Run bad = run("--model=tiny_cnn_weights", "--batch=0");
+    assertEquals(1, bad.status);
+    assertEquals("cim-run: error: --batch must be between 1 and 4096, not 0\n", bad.err);
+  }
+
   @Test
   void theBuiltInModelsAreTheRepositorysModels() throws Exception {
     TreeSet<String> files = new TreeSet<>();

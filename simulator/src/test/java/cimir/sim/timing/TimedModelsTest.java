@@ -8,15 +8,9 @@ import cimir.dialect.hw.HwPresets;
 import cimir.dialect.isa.IsaProgram;
 import cimir.ir.Operation;
 import cimir.interp.ModelInputs;
-import cimir.interp.Tensor;
-import cimir.ir.Attribute;
-import cimir.ir.BlockArgument;
-import cimir.ir.Value;
 import cimir.sim.FunctionalSimulator;
 import cimir.sim.MemoryImage;
 import cimir.sim.ModelCompiler;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -74,17 +68,8 @@ class TimedModelsTest {
   /** The global memory image of `program` on the inputs and weights of ModelInputs. */
   private static byte[] image(Operation program, String model) {
     Operation func = program.parentOp();
-    List<Tensor> args = ModelInputs.arguments(func, 1);
-    List<Tensor> operands = new ArrayList<>();
-    for (Value v : program.operands()) {
-      if (v instanceof BlockArgument a) {
-        operands.add(args.get(a.index()));
-      } else {
-        operands.add(Tensor.fromAttr((Attribute.DenseElementsAttr) v.definingOp()
-            .attr("value")));
-      }
-    }
-    return MemoryImage.build(program, operands);
+    return MemoryImage.build(program,
+        MemoryImage.operands(program, ModelInputs.arguments(func, 1)));
   }
 
   /** The `isa.program` op of `model` compiled for `arch` by the named pipeline. */
