@@ -66,6 +66,77 @@ class EdpSearchTest {
     assertTrue(beatsSumOfProducts >= 1, "no network where the stage products mislead");
   }
 
+  /**
+   * On random finite sets of (L, E) points, solved exactly by enumeration, the search finds the
+   * least L E of the set; and its pruning skips hull vertices it can prove useless (in some
+   * sets it makes fewer solves than the lower-left hull has vertices).
+   */
+  @Test
+  void prunedSearchFindsTheLeastProductOfAPointSet() {
+    Random rnd = new Random(5);
+    StageModel base = new StageModel(PartitionerTest.tinyChip(), 1,
+        StageProblem.Objective.LATENCY, true, true);
+    int skipped = 0;
+    for (int trial = 0; trial < 500; trial++) {
+      int n = 2 + rnd.nextInt(40);
+      double[][] pts = new double[n][];
+      for (int i = 0; i < n; i++) {
+        // Points near a curve L E = const, so that many are hull vertices.
+        double l = 1 + rnd.nextDouble() * 100;
+        pts[i] = new double[] {l, (1000 + rnd.nextDouble() * 300) / l + rnd.nextDouble() * 3};
+      }
+      EdpSearch.Result<double[]> got = EdpSearch.minimise(base, m -> {
+        double[] best = null;
+        for (double[] p : pts) {
+          if (best == null || better(m, p, best)) {
+            best = p;
+          }
+        }
+        return new EdpSearch.Point<>(best, best[0], best[1]);
+      });
+      double least = Double.POSITIVE_INFINITY;
+      for (double[] p : pts) {
+        least = Math.min(least, p[0] * p[1]);
+      }
+      assertEquals(least, got.best().product(), 1e-9 * least, "trial " + trial);
+      skipped += got.solves() < lowerLeftHull(pts) && got.solves() < EdpSearch.MAX_SOLVES ? 1 : 0;
+    }
+    assertTrue(skipped > 0, "the pruning never skipped a vertex");
+  }
+
+  /** Whether `p` beats `q` on `m`'s objective (ties: the other figure). */
+  private static boolean better(StageModel m, double[] p, double[] q) {
+    return switch (m.objective()) {
+      case LATENCY -> p[0] < q[0] || p[0] == q[0] && p[1] < q[1];
+      case ENERGY -> p[1] < q[1] || p[1] == q[1] && p[0] < q[0];
+      case WEIGHTED -> p[0] + m.energyWeight() * p[1] < q[0] + m.energyWeight() * q[1];
+    };
+  }
+
+  /** The vertices of the lower-left convex hull of `pts`, from least L to least E. */
+  private static int lowerLeftHull(double[][] pts) {
+    double[][] s = pts.clone();
+    java.util.Arrays.sort(s, (x, y) -> x[0] != y[0] ? Double.compare(x[0], y[0])
+        : Double.compare(x[1], y[1]));
+    List<double[]> hull = new ArrayList<>();
+    for (double[] p : s) {
+      if (!hull.isEmpty() && p[1] >= hull.get(hull.size() - 1)[1]) {
+        continue; // dominated: more latency, no less energy
+      }
+      while (hull.size() >= 2) {
+        double[] a = hull.get(hull.size() - 2);
+        double[] b = hull.get(hull.size() - 1);
+        double cross = (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]);
+        if (cross > 0) {
+          break; // b stays a vertex (a left turn)
+        }
+        hull.remove(hull.size() - 1);
+      }
+      hull.add(p);
+    }
+    return hull.size();
+  }
+
   /** min over partitions and allocations of (sum L)(sum E). */
   private static double bruteForce(PartitionerTest.Instance inst) {
     Map<BitSet, List<double[]>> fronts = new HashMap<>();
