@@ -348,9 +348,10 @@ final class FunctionLowering {
     }
     // The inferences one after another, their transfers in that order too (8.7): a core
     // starts on the next inference while the stage's later cores work on this one.
+    boolean weightsStay = weightsStay(ops);
     for (int b = 0; b < batch; b++) {
       image(b);
-      lowerImage(par, ops);
+      lowerImage(par, ops, b == 0 || !weightsStay);
     }
     image(0);
     at(Location.Unknown.INSTANCE);
@@ -373,11 +374,34 @@ final class FunctionLowering {
     return batch == 1 ? null : Attribute.IntegerAttr.i64(imageIndex);
   }
 
-  /** The current inference's pass through the stage's operations `ops`. */
-  private void lowerImage(Operation par, List<Operation> ops) {
+  /**
+   * Whether the weights the stage's `ops` load stay in their arrays for all its inferences: no
+   * two of its operations use the same array (a product of activations rewrites its arrays
+   * for every inference).
+   */
+  private static boolean weightsStay(List<Operation> ops) {
+    Set<Long> used = new HashSet<>();
+    for (Operation op : ops) {
+      if (op.name().equals("meta.load_weights")
+          || op.name().equals("meta.mvm") && op.attr("streamed") != null) {
+        for (long a : longs(op, "arrays")) {
+          if (!used.add(a)) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The current inference's pass through the stage's operations `ops`, loading the weights
+   * into the arrays when `loadWeights` (else an earlier inference left them there).
+   */
+  private void lowerImage(Operation par, List<Operation> ops, boolean loadWeights) {
     for (int i = 0; i < ops.size(); i++) {
       Operation op = ops.get(i);
-      if (!folded.contains(op)) {
+      if (!folded.contains(op) && (loadWeights || !op.name().equals("meta.load_weights"))) {
         try {
           at(op.name().equals("meta.load_weights") ? part(op.location(), "weights")
               : op.location());
