@@ -90,9 +90,10 @@ public final class Docs {
       if (!info.options().isEmpty()) {
         md.append("\n| option | type | default | description |\n| --- | --- | --- | --- |\n");
         for (PassOption o : info.options()) {
+          String range = o.kind() == PassOption.Kind.POSITIVE ? " (1 to " + o.choices().get(0)
+              + ")" : o.choices().isEmpty() ? "" : " (" + String.join(", ", o.choices()) + ")";
           md.append("| `").append(o.key()).append("` | ").append(o.kind().name()
-              .toLowerCase(Locale.ROOT)).append(o.choices().isEmpty() ? ""
-              : " (" + String.join(", ", o.choices()) + ")").append(" | `")
+              .toLowerCase(Locale.ROOT)).append(range).append(" | `")
               .append(o.defaultValue()).append("` | ").append(o.description()).append(" |\n");
         }
       }

@@ -9,7 +9,7 @@ import java.util.List;
 public record PassOption(String key, Kind kind, String defaultValue, String description,
     List<String> choices) {
   /** The value types an option can take. */
-  public enum Kind { INT, COUNT, DOUBLE, BOOL, STRING, DURATION, ENUM }
+  public enum Kind { INT, COUNT, POSITIVE, DOUBLE, BOOL, STRING, DURATION, ENUM }
 
   public static PassOption integer(String key, long dflt, String description) {
     return new PassOption(key, Kind.INT, Long.toString(dflt), description, List.of());
@@ -18,6 +18,12 @@ public record PassOption(String key, Kind kind, String defaultValue, String desc
   /** A non-negative integer, such as a count or a budget. */
   public static PassOption count(String key, long dflt, String description) {
     return new PassOption(key, Kind.COUNT, Long.toString(dflt), description, List.of());
+  }
+
+  /** An integer from 1 to `max`, such as a number of inferences (`choices` holds `max`). */
+  public static PassOption positive(String key, long dflt, long max, String description) {
+    return new PassOption(key, Kind.POSITIVE, Long.toString(dflt), description,
+        List.of(Long.toString(max)));
   }
 
   public static PassOption bool(String key, boolean dflt, String description) {
@@ -51,6 +57,14 @@ public record PassOption(String key, Kind kind, String defaultValue, String desc
           return Long.parseLong(value) >= 0 ? null : "expected a non-negative integer";
         } catch (NumberFormatException e) {
           return "expected a non-negative integer";
+        }
+      case POSITIVE:
+        long max = Long.parseLong(choices.get(0));
+        try {
+          long v = Long.parseLong(value);
+          return v >= 1 && v <= max ? null : "expected an integer from 1 to " + max;
+        } catch (NumberFormatException e) {
+          return "expected an integer from 1 to " + max;
         }
       case DOUBLE:
         try {

@@ -51,7 +51,7 @@ public final class SegmentPass implements Pass {
   static final PassOption POLICY = PassOption.choice("policy", "mip",
       "mip: arrays may serve as memory; all-compute: no memory mode (CIM-MLC style)", "mip",
       "all-compute");
-  static final PassOption BATCH = PassOption.count("batch", 1,
+  static final PassOption BATCH = PassOption.positive("batch", 1, 4096,
       "inferences pipelined through each stage");
   static final PassOption TIME_LIMIT = PassOption.duration("time-limit", "2s",
       "time limit of each MIP");
