@@ -3,6 +3,7 @@ package cimir.tools;
 import cimir.dialect.hw.HwArch;
 import cimir.dialect.hw.HwException;
 import cimir.dialect.hw.HwOverrides;
+import cimir.lowering.metatoisa.MetaToIsaPass;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -166,9 +167,10 @@ final class Sweep {
         } catch (HwException e) {
           return e.detail();
         }
-      case "batch":
-        return value.matches("[1-9][0-9]{0,5}") ? null
-            : "batch must be a positive whole number, but got '" + value + "'";
+      case "batch": {
+        String wrong = MetaToIsaPass.BATCH.check(value);
+        return wrong == null ? null : "batch: " + wrong + ", but got '" + value + "'";
+      }
       default:
         List<String> known = FLOW_AXES.get(name);
         if (known != null) {

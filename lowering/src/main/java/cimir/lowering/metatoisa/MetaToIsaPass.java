@@ -32,7 +32,7 @@ public final class MetaToIsaPass implements Pass {
       });
 
   /** Inferences the program runs; give `segment` and `mode-alloc` the same `batch`. */
-  static final PassOption BATCH = PassOption.positive("batch", 1, 4096, "inferences the program runs,"
+  public static final PassOption BATCH = PassOption.positive("batch", 1, 4096, "inferences the program runs,"
       + " one after another through each stage (its weights loaded once); the network inputs"
       + " and results get a region per inference");
 
