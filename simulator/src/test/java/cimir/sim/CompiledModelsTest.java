@@ -47,11 +47,14 @@ class CompiledModelsTest {
 
   /**
    * A program compiled for a batch runs each inference on its own input (the inputs differ,
-   * and so do the interpreter's outputs) and writes each one's outputs to its own region.
+   * and so do the interpreter's outputs) and writes each one's outputs to its own region:
+   * single-stage programs, and programs of several stages (MobileNetV2 on cimflow: 2, the
+   * BERT layer on dynaplasia: 9) whose stage results cross stages once per inference.
    */
   @ParameterizedTest
   @CsvSource({"tiny_cnn_weights, cimflow, cimflow", "tiny_cnn_bn_dw, dynaplasia, cmswitch",
-      "tiny_transformer, cimflow, default", "tiny_cnn_bn_dw, cimflow, default"})
+      "tiny_transformer, cimflow, default", "tiny_cnn_bn_dw, cimflow, default",
+      "mobilenet_v2, cimflow, cimflow", "bert_base_layer, dynaplasia, cmswitch"})
   void eachInferenceOfABatchHasItsOwnOutputs(String model, String arch, String pipeline)
       throws Exception {
     String batched = ModelCompiler.registry().pipeline(pipeline)
