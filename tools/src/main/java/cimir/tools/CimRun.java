@@ -141,9 +141,7 @@ public final class CimRun extends ToolCommand {
         .nocTable(nocTable).limits(maxCycles, 4_000_000_000L).trace(events).progress(line);
     Flow.Result r;
     try {
-      String text = batch == 1 || registry.pipeline(pipeline) == null ? passes
-          : Exploration.withOptions(registry.pipeline(pipeline), Map.of("batch", "" + batch));
-      r = flow.run(source.name(), file, source.onnx(), pipeline, text);
+      r = flow.batch(batch).run(source.name(), file, source.onnx(), pipeline, passes);
     } catch (Flow.Failure e) {
       line.clear();
       stderr.println(e.getMessage());
@@ -323,6 +321,7 @@ public final class CimRun extends ToolCommand {
     ObjectNode root = new ObjectMapper().createObjectNode();
     root.put("model", r.model());
     root.put("pipeline", r.pipeline());
+    root.put("batch", r.batch());
     root.put("chip", r.hw().name());
     root.put("static_instructions", r.staticInstructions());
     ObjectNode predicted = root.putObject("predicted");

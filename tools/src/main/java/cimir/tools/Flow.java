@@ -73,11 +73,11 @@ final class Flow {
   record Result(String model, HardwareModel hw, String pipeline, List<StagePrediction> stages,
       LowerBound bound, TimingReport timing, long staticInstructions, long compileNanos,
       long simulateNanos, List<PassManager.PassRecord> passes, Boolean outputsMatch,
-      String mismatch) {
-    /** "pipeline NAME" or "passes P1,P2,...", as the run was asked for. */
+      String mismatch, int batch) {
+    /** "pipeline NAME[ at batch N]" or "passes P1,P2,...", as the run was asked for. */
     String describePipeline() {
       return pipeline.startsWith("--pass=") ? "passes " + pipeline.substring("--pass=".length())
-          : "pipeline " + pipeline;
+          : "pipeline " + pipeline + (batch > 1 ? " at batch " + batch : "");
     }
 
     double predictedCycles() {
@@ -105,6 +105,7 @@ final class Flow {
   private long maxInstructions = 4_000_000_000L;
   private Writer trace;
   private Progress progress = what -> {};
+  private int batch = 1;
 
   /** A flow of `tool` (its name starts the diagnostics that have no file). */
   Flow(PassRegistry registry, String tool) {
@@ -116,6 +117,15 @@ final class Flow {
   Flow arch(String arch, String archSet) {
     this.arch = arch;
     this.archSet = archSet;
+    return this;
+  }
+
+  /**
+   * Compiles a named pipeline for `batch` inferences (its segment, mode-alloc and meta-to-isa
+   * take the option); explicit passes carry their own.
+   */
+  Flow batch(int batch) {
+    this.batch = batch;
     return this;
   }
 
@@ -170,6 +180,9 @@ final class Flow {
           + String.join(", ", registry.pipelineNames()) + ")");
     }
     String label = passes != null ? "--pass=" + passes : pipeline;
+    if (passes == null && batch > 1) {
+      text = Exploration.withOptions(text, Map.of("batch", Integer.toString(batch)));
+    }
     Context ctx = Registrations.newContext();
     progress.phase("importing " + file);
     Operation module;
@@ -253,7 +266,7 @@ final class Flow {
     long done = System.nanoTime();
     return new Result(model, hw, label, snapshots.stages, snapshots.bound, timing,
         instructions(isa), compiled - start, done - compiled, pm.records(), match,
-        mismatch);
+        mismatch, snapshots.batch);
   }
 
   /** Runs the program on real bytes; null when its outputs are the reference's, else why not. */

@@ -123,7 +123,7 @@ class CimRunTest {
     assertEquals(0, r.status, r.err);
     String passes = Exploration.withOptions(Registrations.passes().pipeline("cimflow"),
         java.util.Map.of("batch", "3"));
-    assertTrue(r.out.contains(passes), r.out);
+    assertTrue(r.out.contains("pipeline cimflow at batch 3"), r.out);
     Path one = dir.resolve("one.json");
     assertEquals(0, run("--model=tiny_cnn_weights", "--pass=" + passes.replace(
         "meta-to-isa{batch=3}", "meta-to-isa"), "--report=" + one).status);
@@ -132,6 +132,7 @@ class CimRunTest {
     JsonNode r3 = json.readTree(three.toFile());
     long c1 = r1.get("simulated").get("cycles").asLong();
     long c3 = r3.get("simulated").get("cycles").asLong();
+    assertEquals(3, r3.get("batch").asInt());
     assertTrue(c1 < c3 && c3 < 3 * c1, c1 + " cycles for one inference, " + c3 + " for three");
     assertTrue(weightLoadInstructions(r1) > 0);
     assertEquals(weightLoadInstructions(r1), weightLoadInstructions(r3));
