@@ -69,11 +69,11 @@ final class Exploration {
     }
     try {
       BuiltinModels.Source source = source(model);
-      String passes = withOptions(registry.pipeline(pipeline), options);
+      String passes = PipelineOptions.set(registry.pipeline(pipeline), options);
       Flow.Result r = new Flow(registry, "cim-explore").arch(arch, String.join(",", hw))
           .limits(maxCycles, 4_000_000_000L).run(source.name(), source.file(), source.onnx(),
               pipeline, passes);
-      record(rec, r, Long.parseLong(options.getOrDefault("batch", "1")));
+      record(rec, r);
     } catch (Flow.Failure e) {
       rec.put("status", "failed");
       rec.put("reason", e.getMessage().strip());
@@ -96,67 +96,10 @@ final class Exploration {
   }
 
   /**
-   * `pipeline` with `options` set on its `segment` and `mode-alloc` passes (strategy on
-   * segment alone), and `batch` also on `meta-to-isa`, so that the program runs the batch the
-   * stages were cut for; they replace the pipeline's own values.
+   * The figures of a finished run, in the record; the prediction and the simulation are both
+   * of the run's batch.
    */
-  static String withOptions(String pipeline, Map<String, String> options) {
-    if (options.isEmpty()) {
-      return pipeline;
-    }
-    List<String> out = new ArrayList<>();
-    for (String pass : splitTopLevel(pipeline)) {
-      int brace = pass.indexOf('{');
-      String name = (brace < 0 ? pass : pass.substring(0, brace)).strip();
-      boolean lowering = name.equals("meta-to-isa");
-      if (!name.equals("segment") && !name.equals("mode-alloc")
-          && !(lowering && options.containsKey("batch"))) {
-        out.add(pass);
-        continue;
-      }
-      Map<String, String> opts = new LinkedHashMap<>();
-      if (brace >= 0) {
-        for (String kv : pass.substring(brace + 1, pass.lastIndexOf('}')).strip().split("\\s+")) {
-          if (!kv.isEmpty()) {
-            int eq = kv.indexOf('=');
-            opts.put(kv.substring(0, eq), kv.substring(eq + 1));
-          }
-        }
-      }
-      options.forEach((k, v) -> {
-        if (lowering ? k.equals("batch") : !k.equals("strategy") || name.equals("segment")) {
-          opts.put(k, v);
-        }
-      });
-      StringBuilder b = new StringBuilder(name).append('{');
-      opts.forEach((k, v) -> b.append(b.charAt(b.length() - 1) == '{' ? "" : " ").append(k)
-          .append('=').append(v));
-      out.add(b.append('}').toString());
-    }
-    return String.join(",", out);
-  }
-
-  private static List<String> splitTopLevel(String pipeline) {
-    List<String> parts = new ArrayList<>();
-    int depth = 0;
-    int start = 0;
-    for (int i = 0; i < pipeline.length(); i++) {
-      char c = pipeline.charAt(i);
-      depth += c == '{' || c == '(' ? 1 : c == '}' || c == ')' ? -1 : 0;
-      if (c == ',' && depth == 0) {
-        parts.add(pipeline.substring(start, i));
-        start = i + 1;
-      }
-    }
-    parts.add(pipeline.substring(start));
-    return parts;
-  }
-
-  /**
-   * The figures of a finished run, in the record. The prediction is for `batch` inferences
-   * pipelined through each stage, the simulation for one: their ratio is only given at batch 1.
-   */
-  private static void record(ObjectNode rec, Flow.Result r, long batch) {
+  private static void record(ObjectNode rec, Flow.Result r) {
     TimingReport t = r.timing();
     double mhz = r.hw().clockMhz();
     rec.put("status", "ok");
@@ -180,7 +123,7 @@ final class Exploration {
     f.put("pred_energy_uj", r.predictedEnergyPj() * 1e-6);
     f.put("bound_cycles", r.bound().cycles());
     f.put("bound_energy_uj", r.bound().energyPj() * 1e-6);
-    f.put("pred_inferences", batch);
+    f.put("pred_inferences", r.batch());
     f.put("sim_over_pred", predicted == 0 ? 0 : t.cycles() / predicted);
     f.put("sim_over_bound", r.bound().cycles() == 0 ? 0 : t.cycles() / r.bound().cycles());
     // A switch costs the macro's switch cycles; the transition adds weight loads and spills.

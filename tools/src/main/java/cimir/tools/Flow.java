@@ -181,7 +181,7 @@ final class Flow {
     }
     String label = passes != null ? "--pass=" + passes : pipeline;
     if (passes == null && batch > 1) {
-      text = Exploration.withOptions(text, Map.of("batch", Integer.toString(batch)));
+      text = PipelineOptions.set(text, Map.of("batch", Integer.toString(batch)));
     }
     Context ctx = Registrations.newContext();
     progress.phase("importing " + file);
@@ -264,7 +264,7 @@ final class Flow {
       match = mismatch == null;
     }
     long done = System.nanoTime();
-    return new Result(model, hw, label, snapshots.stages, snapshots.bound, timing,
+    return new Result(model, hw, label, snapshots.stages, snapshots.bound(hw), timing,
         instructions(isa), compiled - start, done - compiled, pm.records(), match,
         mismatch, snapshots.batch);
   }
@@ -366,16 +366,20 @@ final class Flow {
   /**
    * Watches the passes: reports progress, writes the IR after each when asked, takes the
    * prediction from the segments while they exist (the last pass that leaves them wins, so
-   * `mode-alloc`'s allocation is what is predicted), and runs the reference interpreter on
+   * `mode-alloc`'s allocation is what is predicted; the lower bound is computed once, from
+   * that pass's operators), and runs the reference interpreter on
    * the int8 graph right after `quantize`.
    */
+  private record Bounded(List<Demand> demands, long inputBytes, long outputBytes) {}
+
   private final class Snapshots implements PassManager.Listener {
     private final Context ctx;
     private final Path dir;
     private final Progress progress;
     private int written;
     List<StagePrediction> stages;
-    LowerBound bound;
+    /** What the lower bound is computed from, once the passes are done. */
+    private Bounded bounded;
     /** Per inference of the batch, the int8 graph's arguments and the interpreter's results. */
     final List<List<Tensor>> arguments = new ArrayList<>();
     final List<List<Tensor>> expected = new ArrayList<>();
@@ -402,7 +406,7 @@ final class Flow {
         return;
       }
       FuncOp f = funcs.get(0);
-      predict(f, module);
+      predict(f);
       if (check && argument.equals("quantize") && expected.isEmpty()) {
         for (int k = 0; k < batch; k++) {
           arguments.add(ModelInputs.arguments(f.op(), 1, k));
@@ -434,7 +438,7 @@ final class Flow {
     }
 
     /** The segments' predicted figures and the lower bound, if `f` is segmented. */
-    private void predict(FuncOp f, Operation module) {
+    private void predict(FuncOp f) {
       List<StagePrediction> found = new ArrayList<>();
       List<Demand> demands = new ArrayList<>();
       for (Operation op : f.body()) {
@@ -484,12 +488,14 @@ final class Flow {
       for (Value v : f.body().terminator().operands()) {
         outputBytes += GraphShapes.product(GraphShapes.shapeOf(v.type(), 0));
       }
-      try {
-        bound = LowerBound.of(demands, inputBytes, outputBytes, HwArch.resolve(module), batch);
-        stages = found;
-      } catch (HwException e) {
-        failure = tool + ": error: cannot resolve the hardware: " + e.detail();
-      }
+      stages = found;
+      bounded = new Bounded(demands, inputBytes, outputBytes);
+    }
+
+    /** The lower bound of what the last segmented pass left, on `hw`. */
+    LowerBound bound(HardwareModel hw) {
+      return LowerBound.of(bounded.demands(), bounded.inputBytes(), bounded.outputBytes(), hw,
+          batch);
     }
   }
 }

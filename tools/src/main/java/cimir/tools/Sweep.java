@@ -3,7 +3,7 @@ package cimir.tools;
 import cimir.dialect.hw.HwArch;
 import cimir.dialect.hw.HwException;
 import cimir.dialect.hw.HwOverrides;
-import cimir.lowering.metatoisa.MetaToIsaPass;
+import cimir.lowering.graphtoop.Hardware;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,7 +168,7 @@ final class Sweep {
           return e.detail();
         }
       case "batch": {
-        String wrong = MetaToIsaPass.BATCH.check(value);
+        String wrong = Hardware.BATCH_OPTION.check(value);
         return wrong == null ? null : "batch: " + wrong + ", but got '" + value + "'";
       }
       default:

@@ -146,7 +146,7 @@ class CimExploreTest {
     o.put("strategy", "greedy");
     o.put("policy", "mip");
     assertEquals("canonicalize,segment{policy=mip max-states=1 strategy=greedy},"
-        + "mode-alloc{policy=mip},place", Exploration.withOptions(
+        + "mode-alloc{policy=mip},place", PipelineOptions.set(
             "canonicalize,segment{policy=all-compute max-states=1},mode-alloc,place", o));
   }
 

@@ -121,7 +121,7 @@ class CimRunTest {
     Run r = run("--model=tiny_cnn_weights", "--pipeline=cimflow", "--batch=3", "--check",
         "--report=" + three);
     assertEquals(0, r.status, r.err);
-    String passes = Exploration.withOptions(Registrations.passes().pipeline("cimflow"),
+    String passes = PipelineOptions.set(Registrations.passes().pipeline("cimflow"),
         java.util.Map.of("batch", "3"));
     assertTrue(r.out.contains("pipeline cimflow at batch 3"), r.out);
     Path one = dir.resolve("one.json");

@@ -19,6 +19,14 @@ public final class Hardware {
   public static final PassOption DATA_INPUTS_OPTION = PassOption.count("data-inputs", 1,
       "leading function arguments that are the network's inputs; the others are weights");
 
+  /**
+   * The `batch` option of `segment`, `mode-alloc` and `meta-to-isa`: one value for all three,
+   * so that the program runs the batch its stages were cut and allocated for.
+   */
+  public static final PassOption BATCH_OPTION = PassOption.positive("batch", 1, 4096,
+      "inferences the program runs, one after another through each stage (its weights loaded"
+          + " once); give segment, mode-alloc and meta-to-isa the same value");
+
   /** The model, or null after a diagnostic, with the pass marked failed. */
   public static HardwareModel of(Operation module, String fallback, PassContext ctx) {
     try {

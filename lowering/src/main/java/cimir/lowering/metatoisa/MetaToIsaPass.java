@@ -10,7 +10,6 @@ import cimir.lowering.optometa.OpToMetaPass;
 import cimir.pass.Pass;
 import cimir.pass.PassContext;
 import cimir.pass.PassInfo;
-import cimir.pass.PassOption;
 import cimir.pass.Stage;
 import java.util.List;
 import java.util.Set;
@@ -31,15 +30,10 @@ public final class MetaToIsaPass implements Pass {
         return any[0];
       });
 
-  /** Inferences the program runs; give `segment` and `mode-alloc` the same `batch`. */
-  public static final PassOption BATCH = PassOption.positive("batch", 1, 4096, "inferences the program runs,"
-      + " one after another through each stage (its weights loaded once); the network inputs"
-      + " and results get a region per inference");
-
   public static final PassInfo INFO = new PassInfo("meta-to-isa",
       "generate per-core instruction streams (loops, addresses, registers, synchronisation)"
           + " from meta-operators",
-      List.of(Hardware.ARCH_OPTION, BATCH, Hardware.DATA_INPUTS_OPTION),
+      List.of(Hardware.ARCH_OPTION, Hardware.BATCH_OPTION, Hardware.DATA_INPUTS_OPTION),
       o -> new MetaToIsaPass(o.getString("arch"), (int) o.getInt("batch"),
           (int) o.getInt("data-inputs")));
 

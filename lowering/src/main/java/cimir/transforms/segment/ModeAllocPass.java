@@ -34,7 +34,7 @@ public final class ModeAllocPass implements Pass {
 
   public static final PassInfo INFO = new PassInfo("mode-alloc",
       "choose per segment the arrays that compute and the arrays that serve as memory (SCIP)",
-      List.of(SegmentPass.OBJECTIVE, SegmentPass.BATCH, SegmentPass.POLICY,
+      List.of(SegmentPass.OBJECTIVE, Hardware.BATCH_OPTION, SegmentPass.POLICY,
           Hardware.ARCH_OPTION, SegmentPass.TIME_LIMIT),
       o -> new ModeAllocPass(new Options(o.getString("objective"), o.getInt("batch"),
           o.getString("policy"), o.getString("arch"), o.getDurationMillis("time-limit"))));

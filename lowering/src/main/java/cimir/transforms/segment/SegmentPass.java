@@ -51,8 +51,6 @@ public final class SegmentPass implements Pass {
   static final PassOption POLICY = PassOption.choice("policy", "mip",
       "mip: arrays may serve as memory; all-compute: no memory mode (CIM-MLC style)", "mip",
       "all-compute");
-  static final PassOption BATCH = PassOption.positive("batch", 1, 4096,
-      "inferences pipelined through each stage");
   static final PassOption TIME_LIMIT = PassOption.duration("time-limit", "2s",
       "time limit of each MIP");
 
@@ -71,7 +69,7 @@ public final class SegmentPass implements Pass {
               + " a stage)", "dp", "greedy", "greedy-nodup", "layerwise"),
           PassOption.count("max-states", 4096,
               "most down-sets the DP enumerates before it searches ranges of the order"),
-          BATCH, POLICY, Hardware.ARCH_OPTION, TIME_LIMIT),
+          Hardware.BATCH_OPTION, POLICY, Hardware.ARCH_OPTION, TIME_LIMIT),
       o -> new SegmentPass(new Options(o.getString("objective"), o.getString("strategy"),
           (int) o.getInt("max-states"), o.getInt("batch"), o.getString("policy"),
           o.getString("arch"), o.getDurationMillis("time-limit"))));
