@@ -301,17 +301,22 @@ public final class CimRun extends ToolCommand {
         .reversed());
     out.append(String.format(Locale.ROOT, "%nthe %d slowest of %d operators (own: its busiest"
         + " core's cycles in it, waits for other cores left out;%s span: first issue to last"
-        + " end)%n", Math.min(SLOWEST, slowest.size()), slowest.size(), predicted.isEmpty()
+        + " end; stalls: what most of its instructions' waits to issue were for)%n",
+        Math.min(SLOWEST, slowest.size()), slowest.size(), predicted.isEmpty()
             ? "" : " predicted: the cost model's cycles for it alone;"));
-    out.append(String.format(Locale.ROOT, "%12s %12s %7s %5s %12s %12s %12s  %s%n", "own",
-        "predicted", "ratio", "cores", "instructions", "start", "span", "operator"));
+    out.append(String.format(Locale.ROOT, "%12s %12s %7s %5s %12s %12s %12s %-18s  %s%n",
+        "own", "predicted", "ratio", "cores", "instructions", "start", "span", "stalls",
+        "operator"));
     for (TimingReport.OperatorFigures o : slowest.subList(0, Math.min(SLOWEST,
         slowest.size()))) {
       Double p = predicted.get(o.name());
-      out.append(String.format(Locale.ROOT, "%12d %12s %7s %5d %12d %12d %12d  %s%n",
+      Map.Entry<String, Double> stall = o.mainStall();
+      out.append(String.format(Locale.ROOT, "%12d %12s %7s %5d %12d %12d %12d %-18s  %s%n",
           o.ownCycles(), p == null ? "" : String.format(Locale.ROOT, "%.0f", p),
           p == null || p == 0 ? "" : String.format(Locale.ROOT, "%.2f", o.ownCycles() / p),
-          o.cores(), o.instructions(), o.start(), o.span(), o.name()));
+          o.cores(), o.instructions(), o.start(), o.span(), stall == null ? "none"
+              : String.format(Locale.ROOT, "%s %.0f%%", stall.getKey(), 100 * stall.getValue()),
+          o.name()));
     }
     return out.toString();
   }

@@ -356,6 +356,8 @@ public final class CimSim extends ToolCommand {
       o.put("cores", op.cores());
       ObjectNode opBusy = o.putObject("busy_cycles_by_unit");
       new TreeMap<>(op.busyCyclesByUnit()).forEach(opBusy::put);
+      ObjectNode opStalls = o.putObject("stall_cycles");
+      new TreeMap<>(op.stallCycles()).forEach(opStalls::put);
     }
     ArrayNode perCore = root.putArray("cores");
     for (TimingReport.CoreFigures c : r.cores()) {

@@ -151,10 +151,16 @@ final class TimingCore {
 
   /** The first cycle `op` may issue by the issue slot, its unit and its registers. */
   long earliest(Op op) {
-    long t = time;
-    if (op.unit() != null) {
-      t = Math.max(t, unitFree[op.unit().ordinal()]);
-    }
+    return registersReady(op, unitReady(op));
+  }
+
+  /** The first cycle `op` may issue by the issue slot and its unit. */
+  long unitReady(Op op) {
+    return op.unit() == null ? time : Math.max(time, unitFree[op.unit().ordinal()]);
+  }
+
+  /** The first cycle from `t` on at which `op`'s registers are no longer being written. */
+  long registersReady(Op op, long t) {
     for (int r : op.grfReads()) {
       t = Math.max(t, grfReady[r]);
     }

@@ -67,12 +67,31 @@ public record TimingReport(long cycles, double seconds, double energyPj, long[] 
    * One operator: its instructions issued from `start` and completed by `end` (over all its
    * cores); `ownCycles`, the cycles the issue of its busiest core spent on it, waits for other
    * cores (SEND, RECV, BARRIER, WAIT) left out: how long it takes once its inputs are there;
-   * how many instructions, its units' busy cycles summed over cores, how many cores ran it.
+   * how many instructions, its units' busy cycles summed over cores, how many cores ran it;
+   * `stallCycles`, summed over cores, the cycles its instructions (not SEND, RECV, BARRIER,
+   * TAG or WAIT) waited past their issue slot, by cause: `busy-UNIT` (the unit still busy),
+   * `registers` (a register still being written), `memory` (an unfinished access to an
+   * overlapping range), `macro-groups` (the groups' order of products and control).
    */
   public record OperatorFigures(String name, long start, long end, long ownCycles,
-      long instructions, Map<String, Long> busyCyclesByUnit, int cores) {
+      long instructions, Map<String, Long> busyCyclesByUnit, int cores,
+      Map<String, Long> stallCycles) {
     public OperatorFigures {
       busyCyclesByUnit = Map.copyOf(busyCyclesByUnit);
+      stallCycles = Map.copyOf(stallCycles);
+    }
+
+    /** The cause of most stall cycles and its share of them; null when it never stalled. */
+    public Map.Entry<String, Double> mainStall() {
+      long total = stallCycles.values().stream().mapToLong(Long::longValue).sum();
+      if (total == 0) {
+        return null;
+      }
+      String best = stallCycles.entrySet().stream()
+          .max(Map.Entry.<String, Long>comparingByValue()
+              .thenComparing(Map.Entry.comparingByKey(java.util.Comparator.reverseOrder())))
+          .get().getKey();
+      return Map.entry(best, (double) stallCycles.get(best) / total);
     }
 
     /** From its first issue to its last end. */

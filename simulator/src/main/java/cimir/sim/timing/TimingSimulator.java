@@ -324,7 +324,9 @@ public final class TimingSimulator {
     int[] s = c.srf;
     HardwareModel.Core core = hw.core();
     c.clearRanges();
-    long issue = c.earliest(op);
+    long unitAt = c.unitReady(op);
+    long issue = c.registersReady(op, unitAt);
+    long registersAt = issue;
     switch (op.kind()) {
       case SC_LD, SC_LDG -> c.read(address(r[f[0]], f[2]), 4);
       case SC_ST, SC_STG -> c.write(address(r[f[0]], f[2]), 4);
@@ -358,8 +360,13 @@ public final class TimingSimulator {
       }
     }
     issue = c.rangesReady(issue);
+    long memoryAt = issue;
     if (cim) {
       issue = c.groupsReady(op, issue);
+    }
+    if (c.operator != null) {
+      operators.stalled(c.operator[c.pc], op.unit(), unitAt - c.time, registersAt - unitAt,
+          memoryAt - registersAt, issue - memoryAt);
     }
     long end = issue + 1;
     switch (op.kind()) {

@@ -147,6 +147,62 @@ class TimingTest {
   }
 
   /**
+   * Each operator's stalls, by cause, in the order the issue rule takes its terms. b: the
+   * second MVM's slot is 5, the CIM unit takes it at 4 + 8 = 12 (busy-cim 7); it ends at 23.
+   * c: CIM_OUT's slot is 15, its groups' sums are there at 23 (macro-groups 8). d: SC_LDG
+   * issues at 25 and ends at 25 + 1 + 6 = 32; the add reading its register has slot 26
+   * (registers 6). e: a local copy of 1280 bytes issues at 34 and ends at 44; a load of a
+   * word it writes has slot 35 (memory 9). Own cycles are the issue cycles plus the stalls.
+   */
+  @Test
+  void stallsAreSplitByCause() throws SimulationException {
+    IsaProgram p = parse("""
+        # core 0
+        S_LI s4, 16
+        S_LI s6, 32
+        G_LI r1, 786432
+        G_LI r2, 32
+        CIM_MVM r1, r2, r0, r0, GRP
+        CIM_MVM r1, r2, r0, r0, GRP
+        G_LI r3, 16
+        G_LI r4, 1048576
+        CIM_OUT r3, r0, r4
+        G_LI r5, 1315968
+        SC_LDG r5, r6, 0
+        SC_ADDI r6, r7, 1
+        G_LI r8, 1280
+        MEM_CPY r4, r8, r1, 0
+        SC_LD r1, r9, 0
+        """);
+    Location none = Location.Unknown.INSTANCE;
+    Location a = new Location.Name("a", null);
+    Location b = new Location.Name("b", null);
+    Location c = new Location.Name("c", null);
+    Location d = new Location.Name("d", null);
+    Location e = new Location.Name("e", null);
+    Operation op = p.toOp(none, Map.of(0, List.of(a, a, a, a, a, b, none, none, c, none, d, d,
+        none, e, e)));
+    TimingReport r = new TimingSimulator(CIMFLOW, p).attribute(Provenance.of(op)).run(GUARD);
+    Map<String, Map<String, Long>> stalls = new java.util.TreeMap<>();
+    for (TimingReport.OperatorFigures o : r.operators()) {
+      Map<String, Long> nonzero = new java.util.TreeMap<>();
+      o.stallCycles().forEach((k, v) -> {
+        if (v != 0) {
+          nonzero.put(k, v);
+        }
+      });
+      stalls.put(o.name(), nonzero);
+      long total = o.stallCycles().values().stream().mapToLong(Long::longValue).sum();
+      assertEquals(o.ownCycles(), o.instructions() + total, o.name());
+    }
+    assertEquals(Map.of("a", Map.of(), "b", Map.of("busy-cim", 7L), "c",
+        Map.of("macro-groups", 8L), "d", Map.of("registers", 6L), "e", Map.of("memory", 9L)),
+        stalls);
+    assertEquals(null, r.operators().get(0).mainStall());
+    assertEquals(Map.entry("memory", 1.0), r.operators().get(4).mainStall());
+  }
+
+  /**
    * The CIM unit is a pipeline: a second product on the same groups, ready at 5, enters once
    * the first one's 8 input bits are in, at 4 + 8 = 12, and ends at 12 + 11 = 23; the CIM_OUT
    * after both waits for the second's sums: 23 to 31. Unpipelined, it would end at 15 + 11 =
