@@ -120,11 +120,18 @@ final class GraphToOp implements ConversionPattern {
   private Value depthwise(Operation op, List<Value> operands, Demand d,
       ConversionRewriter rewriter) {
     long channels = d.groups();
-    int w = hw.core().macro().columns();
+    HardwareModel.Macro macro = hw.core().macro();
+    int w = macro.columns();
     long kernel = d.k();
+    long blocks = CostModel.ceilDiv(channels, w);
+    // The MACs the arrays compute, the diagonal's zeros included: meta-to-isa gives each tap a
+    // row selection of its own when the taps fit them (ProductKernels.Geometry.tapRows), so a
+    // block reduces over kernel x rows elements, else over its w x kernel.
+    boolean tapRows = kernel <= macro.rowSelect() && w <= macro.rows();
+    long arrayWork = d.m() * blocks * (tapRows ? kernel * macro.rows() : w * kernel) * w;
     Demand packed = new Demand(Demand.Kind.MVM, "conv2d", w * kernel, w,
-        d.m(), CostModel.ceilDiv(channels, w), d.weightBits(), d.inputBits(), d.outputBits(),
-        d.weightBytes(), d.inputBytes(), d.outputBytes(), d.work());
+        d.m(), blocks, d.weightBits(), d.inputBits(), d.outputBits(),
+        d.weightBytes(), d.inputBytes(), d.outputBytes(), arrayWork);
     Demand vector = new Demand(Demand.Kind.VEC, "conv2d", 1, 1, 1, 1, d.weightBits(),
         d.inputBits(), d.outputBits(), d.weightBytes(), d.inputBytes(), d.outputBytes(),
         d.work());

@@ -46,10 +46,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * </ul>
  * Elsewhere a simulated stage is not within 20 % of its prediction: the table this test prints
  * shows compute-bound stages over 100 times longer than predicted. Its `unstreamed` column
- * splits the gap: the operators one after another explain a factor of 1.8 to 9 on ResNet18,
+ * splits the gap: the operators one after another explain a factor of 1.8 to 10 on ResNet18,
  * MobileNetV2 and BERT (ResNet18 on cimflow: 254 K cycles predicted, 952 K unstreamed, 3.7x;
- * MobileNetV2 9.0x), and the kernels the rest, 2.7 to 11 times slower than the model's ideal
- * ones (ResNet18 2.7x on cimflow and 8.8x on dynaplasia, MobileNetV2 8.8x, BERT 10.6x); on
+ * MobileNetV2 9.9x), and the kernels the rest, 2.7 to 11 times slower than the model's ideal
+ * ones (ResNet18 2.7x on cimflow and 8.8x on dynaplasia, MobileNetV2 5.0x, BERT 10.6x); on
  * the tiny models, 9 to 45 times. Closing it takes row streaming (docs/design/meta-to-isa.md,
  * 15) and faster kernels; `cim-run` lists the slowest operators beside the model's cycles for
  * each.
