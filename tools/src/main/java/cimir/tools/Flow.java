@@ -69,6 +69,9 @@ final class Flow {
       long memoryArrays, long cores, double cycles, double energyPj, double transitionCycles,
       long switches, Map<String, Double> operatorCycles) {}
 
+  /** The operators and the function's input and output bytes a lower bound is taken over. */
+  private record Bounded(List<Demand> demands, long inputBytes, long outputBytes) {}
+
   /** What a run produced. */
   record Result(String model, HardwareModel hw, String pipeline, List<StagePrediction> stages,
       LowerBound bound, TimingReport timing, long staticInstructions, long compileNanos,
@@ -370,8 +373,6 @@ final class Flow {
    * that pass's operators), and runs the reference interpreter on
    * the int8 graph right after `quantize`.
    */
-  private record Bounded(List<Demand> demands, long inputBytes, long outputBytes) {}
-
   private final class Snapshots implements PassManager.Listener {
     private final Context ctx;
     private final Path dir;

@@ -133,6 +133,15 @@ public interface CostModel {
     return new double[] {cycles, pj};
   }
 
+  /**
+   * Whether a diagonally packed depthwise product of `taps` kernel taps gives each tap a row
+   * selection of its own on `macro` (meta-to-isa's layout when the taps fit the row selections
+   * and a block's channels a row: docs/design/meta-to-isa.md, 13).
+   */
+  static boolean rowSelectionPerTap(HardwareModel.Macro macro, long taps) {
+    return taps <= macro.rowSelect() && macro.columns() <= macro.rows();
+  }
+
   static long ceilDiv(long a, long b) {
     return (a + b - 1) / b;
   }

@@ -125,10 +125,11 @@ final class GraphToOp implements ConversionPattern {
     long kernel = d.k();
     long blocks = CostModel.ceilDiv(channels, w);
     // The MACs the arrays compute, the diagonal's zeros included: meta-to-isa gives each tap a
-    // row selection of its own when the taps fit them (ProductKernels.Geometry.tapRows), so a
-    // block reduces over kernel x rows elements, else over its w x kernel.
-    boolean tapRows = kernel <= macro.rowSelect() && w <= macro.rows();
-    long arrayWork = d.m() * blocks * (tapRows ? kernel * macro.rows() : w * kernel) * w;
+    // row selection of its own when the taps fit them, so a block reduces over kernel x rows
+    // elements, else over its w x kernel.
+    long reduction = CostModel.rowSelectionPerTap(macro, kernel) ? kernel * macro.rows()
+        : w * kernel;
+    long arrayWork = d.m() * blocks * reduction * w;
     Demand packed = new Demand(Demand.Kind.MVM, "conv2d", w * kernel, w,
         d.m(), blocks, d.weightBits(), d.inputBits(), d.outputBits(),
         d.weightBytes(), d.inputBytes(), d.outputBytes(), arrayWork);

@@ -5,6 +5,7 @@ import cimir.ir.Attribute.DictionaryAttr;
 import cimir.ir.Attribute;
 import cimir.ir.Operation;
 import cimir.ir.Value;
+import cimir.lowering.cost.CostModel;
 import cimir.lowering.metatoisa.FunctionLowering.Buf;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -221,7 +222,7 @@ final class ProductKernels {
           // A tap per row selection: a group's input for tap t is its channels of the tap,
           // so one product per tap serves every group of a copy from the patch as the input
           // lays it out (docs/design/meta-to-isa.md, 13).
-          tapRows = kh * kw <= macro.rowSelect() && cols <= rows;
+          tapRows = CostModel.rowSelectionPerTap(macro, kh * kw);
         } else {
           cg = group;
           cinG = cin / group;

@@ -66,8 +66,8 @@ final class OperatorLedger {
   }
 
   /**
-   * An instruction of operator `op` (-1: none), of `unit` (null: none), waited `unit` cycles
-   * for its unit, then `registers` for its registers, `memory` for unfinished accesses to its
+   * An instruction of operator `op` (-1: none), of `unit` (null: none), waited `forUnit`
+   * cycles for its unit, then `registers` for its registers, `memory` for unfinished accesses to its
    * ranges and `groups` for its macro groups.
    */
   void stalled(int op, Unit unit, long forUnit, long registers, long memory, long groups) {
