@@ -437,11 +437,7 @@ final class PixelGroup {
           + (geo.tapRows() ? a.grp() * geo.cols() : 0), step});
       i = j + 1;
     }
-    s.sli(0, 8);
-    s.sli(1, 32);
-    s.sli(2, 8);
-    s.sli(3, geo.t());
-    s.sli(5, geo.outputsPerGroup());
+    constantSpecials();
     boolean uniform = runs.stream().allMatch(r -> r[1] == runs.get(0)[1]
         && r[3] == runs.get(0)[3]);
     if (uniform) {
@@ -493,18 +489,36 @@ final class PixelGroup {
       s.free(p);
     }
     int n = s.reg(geo.outputsPerGroup());
+    boolean compact = wholeRows && ProductKernels.compactReadout(geo, u);
     for (int i = 0; i < active.size(); ) {
       int j = i;
-      while (j + 1 < active.size() && active.get(j + 1).slot() == active.get(j).slot() + 1) {
+      while (j + 1 < active.size() && active.get(j + 1).slot() == active.get(j).slot() + 1
+          && !(compact && active.get(j + 1).copy() != active.get(i).copy())) {
         j++;
       }
       s.sli(4, j - i + 1);
       s.sli(9, active.get(i).slot());
-      s.li(ptr, acc.addr() + i * slotBytes);
+      // compact: a copy's sums at its row of channels, in copy order
+      s.li(ptr, acc.addr() + (compact ? localCopy(active.get(i)) * geo.cout() * 4
+          : i * slotBytes));
       s.emit(Instruction.CIM_OUT, n, CoreStream.ZERO, ptr, 0);
       i = j + 1;
     }
     s.free(len, ptr, n);
+  }
+
+  /**
+   * Sets the special registers every pixel group's products read alike (input, output and
+   * weight bits, macros per group, outputs per group) and names them, so that the pixel loop
+   * keeps them instead of setting them again on every trip.
+   */
+  int[] constantSpecials() {
+    s.sli(0, 8);
+    s.sli(1, 32);
+    s.sli(2, 8);
+    s.sli(3, geo.t());
+    s.sli(5, geo.outputsPerGroup());
+    return new int[] {0, 1, 2, 3, 5};
   }
 
   /** Whether macro group `b` can share an MVM with a run that starts at `a`. */

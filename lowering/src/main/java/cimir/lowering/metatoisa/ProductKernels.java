@@ -712,7 +712,7 @@ final class ProductKernels {
       body.work = work;
       body.wholeRows = whole;
       body.hoist(p0);
-      s.loop(groups, i -> body.emit(rep));
+      s.loopKeeping(groups, body.constantSpecials(), i -> body.emit(rep));
       if (tail > 0) {
         body.emit((int) tail);
       }
@@ -787,7 +787,7 @@ final class ProductKernels {
   static boolean wholeRows(Geometry geo, Unit u, long rowBytes, long eb) {
     boolean full = geo.wg() * geo.outputsPerGroup() == geo.nc()
         && geo.cout() == geo.cg() * geo.nc();
-    if (!full || rowBytes != geo.cout() * eb) {
+    if (!(full || compactReadout(geo, u)) || rowBytes != geo.cout() * eb) {
       return false;
     }
     if (geo.sumsDeepTiles() || u.cores().size() > 1) {
@@ -801,6 +801,18 @@ final class ProductKernels {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether the sums of a copy whose last width is not full can still lie as a row of its
+   * channels: one deep tile and one group per copy, on one core, so that a CIM_OUT per copy
+   * writes its widths' sums at the copy's row and the next copy's overwrites the unused
+   * columns past it (PixelGroup.multiply).
+   */
+  static boolean compactReadout(Geometry geo, Unit u) {
+    return geo.wg() > 1 && geo.wg() * geo.outputsPerGroup() != geo.nc() && geo.cg() == 1
+        && !geo.diagonal() && !geo.sumsDeepTiles() && u.cores().size() == 1
+        && geo.cout() == geo.nc();
   }
 
   /**
