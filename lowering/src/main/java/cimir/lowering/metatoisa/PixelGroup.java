@@ -498,9 +498,11 @@ final class PixelGroup {
       }
       s.sli(4, j - i + 1);
       s.sli(9, active.get(i).slot());
-      // compact: a copy's sums at its row of channels, in copy order
-      s.li(ptr, acc.addr() + (compact ? localCopy(active.get(i)) * geo.cout() * 4
-          : i * slotBytes));
+      // compact: a copy's sums at its row of channels, in copy order (a copy's macro groups
+      // lie copy-major, so group i is number i - c G of its copy c)
+      long c = localCopy(active.get(i));
+      s.li(ptr, acc.addr() + (compact ? c * geo.cout() * 4
+          + (i - c * geo.mgsPerCopy()) * slotBytes : i * slotBytes));
       s.emit(Instruction.CIM_OUT, n, CoreStream.ZERO, ptr, 0);
       i = j + 1;
     }
