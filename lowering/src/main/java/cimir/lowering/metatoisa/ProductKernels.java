@@ -810,9 +810,9 @@ final class ProductKernels {
    * columns past it (PixelGroup.multiply).
    */
   static boolean compactReadout(Geometry geo, Unit u) {
+    // one group: its outputs are the product's (a diagonal packing of one group is one width)
     return geo.wg() > 1 && geo.wg() * geo.outputsPerGroup() != geo.nc() && geo.cg() == 1
-        && !geo.diagonal() && !geo.sumsDeepTiles() && u.cores().size() == 1
-        && geo.cout() == geo.nc();
+        && !geo.sumsDeepTiles() && u.cores().size() == 1;
   }
 
   /**
