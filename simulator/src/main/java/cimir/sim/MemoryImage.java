@@ -238,7 +238,8 @@ public final class MemoryImage {
    * group `x / T`; macro group m is group `m / (wg g)`, width `(m / g) mod wg`, deep tile
    * `m mod g`; byte `r rows cols + k cols + j` of a macro holds the weight of reduction element
    * `d kg + r rows + k` and output `(w T + t) cols + j` of its group, 0 where there is none;
-   * a convolution's element kk is channel `kk mod tap_stride` of tap `kk / tap_stride`.
+   * a convolution's element kk is channel `j mod tap_stride` of column `j / tap_stride` of
+   * kernel row `kk / row_stride`, j = `kk mod row_stride`, 0 past the kernel's columns.
    */
   private static byte[] macro(Tensor w, DictionaryAttr r) {
     String product = str(r, "product");
@@ -256,6 +257,8 @@ public final class MemoryImage {
     boolean transposed = i64(r, "transposed") != 0;
     long tapStride = r.get("tap_stride") != null ? i64(r, "tap_stride")
         : diagonal ? cols : w.shape().length == 4 ? w.shape()[1] : 0;
+    long rowStride = r.get("row_stride") != null ? i64(r, "row_stride")
+        : w.shape().length == 4 ? w.shape()[3] * tapStride : 0;
     long arrays = cg * wg * g * t;
     byte[] out = new byte[(int) (arrays * used)];
     long[] s = w.shape();
@@ -279,13 +282,12 @@ public final class MemoryImage {
             if (product.equals("conv2d")) {
               long kw = s[3];
               long cinG = diagonal ? cols : s[1];
-              long tap = kk / tapStride;
-              long ci = kk % tapStride;
-              if (ci >= cinG) {
-                continue; // compartments past a tap's channels (a row selection per tap)
+              long ih = kk / rowStride;
+              long iw = kk % rowStride / tapStride;
+              long ci = kk % rowStride % tapStride;
+              if (ci >= cinG || iw >= kw) {
+                continue; // compartments past a tap's channels or a kernel row's taps
               }
-              long ih = tap / kw;
-              long iw = tap % kw;
               if (diagonal) {
                 long c = grp * cols + o;
                 if (o >= cols || ci != o || c >= s[0]) {

@@ -142,6 +142,24 @@ public interface CostModel {
     return taps <= macro.rowSelect() && macro.columns() <= macro.rows();
   }
 
+  /**
+   * Row selections each kernel row of a dense convolution takes on `core` when meta-to-isa
+   * gives every kernel row row selections of its own (its `kw x cin` inputs, contiguous in an
+   * NHWC input, then zeros up to a whole number of row selections), or 0 when it does not:
+   * one width of macros and one deep tile hold a copy (`cout <= columns x T`, `kh` kernel
+   * rows within a macro's row selections), and the kernel's columns are not dilated. The
+   * arrays then read each pixel's input where it lies, without a gather
+   * (docs/design/meta-to-isa.md, 13).
+   */
+  public static long kernelRowSelections(HardwareModel.Core core, long kh, long kw, long cin,
+      long cout, long dilationW) {
+    HardwareModel.Macro macro = core.macro();
+    long perRow = ceilDiv(kw * cin, macro.rows());
+    boolean fits = dilationW == 1 && cout <= (long) macro.columns() * core.macrosPerGroup()
+        && kh * perRow <= macro.rowSelect();
+    return fits ? perRow : 0;
+  }
+
   static long ceilDiv(long a, long b) {
     return (a + b - 1) / b;
   }

@@ -108,7 +108,7 @@ final class GraphToOp implements ConversionPattern {
     int[] split = split(op, d);
     if (split[0] == 1 && split[1] == 1) {
       stats.mvm++;
-      return emit(rewriter, "op.mvm", operands, op, op.attributes(), d);
+      return emit(rewriter, "op.mvm", operands, op, op.attributes(), kernelRows(op, kind, d));
     }
     return splitProduct(op, kind, operands, split[0], split[1], rewriter);
   }
@@ -148,6 +148,28 @@ final class GraphToOp implements ConversionPattern {
     }
     stats.vec++;
     return emit(rewriter, "op.vec", operands, op, op.attributes(), vector);
+  }
+
+  /**
+   * A dense convolution whose kernel rows each get row selections of their own in meta-to-isa
+   * (CostModel.kernelRowSelections) computes its kernel rows' zeros too: its work is the
+   * MACs its arrays compute, `m x kh x selections x rows x n`.
+   */
+  private Demand kernelRows(Operation op, String kind, Demand d) {
+    GraphAttrs a = new GraphAttrs(op.attributes());
+    if (!kind.equals("conv2d") || a.i64("group", 1) != 1) {
+      return d;
+    }
+    long[] w = shape(op.operand(1));
+    long[] dil = a.ints("dilations", new long[] {1, 1});
+    long selections = CostModel.kernelRowSelections(hw.core(), w[2], w[3], w[1], w[0],
+        dil.length == 2 ? dil[1] : 1);
+    if (selections == 0) {
+      return d;
+    }
+    long work = d.m() * w[2] * selections * hw.core().macro().rows() * d.n();
+    return new Demand(d.kind(), d.op(), d.k(), d.n(), d.m(), d.groups(), d.weightBits(),
+        d.inputBits(), d.outputBits(), d.weightBytes(), d.inputBytes(), d.outputBytes(), work);
   }
 
   /** {r, s}: the fewest parts (then the fewest reduction slices) such that every part fits. */

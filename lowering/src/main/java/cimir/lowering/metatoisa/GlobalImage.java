@@ -20,7 +20,7 @@ import java.util.Map;
  *       the sub-box `starts .. ends` of the operand laid out for one weight copy, macro by
  *       macro, `macro_bytes` each, as {@link ProductKernels} describes (the region's other
  *       attributes give the tiling: product, packing, groups, depth, outputs, tile_depth,
- *       deep_tiles, widths, macro_rows, macro_columns, macros_per_group, tap_stride,
+ *       deep_tiles, widths, macro_rows, macro_columns, macros_per_group, tap_stride, row_stride,
  *       transposed);
  *   <li>`data`: the constant tables the lowering made (requantization records, lookup
  *       tables), their bytes in the `bytes` attribute;

@@ -165,6 +165,16 @@ final class LocalMemory {
     return b.toString();
   }
 
+  /** The end (exclusive) of the pool that holds address `addr`, or -1 when none does. */
+  long poolEnd(long addr) {
+    for (Pool p : pools) {
+      if (addr >= p.base() && addr < p.base() + p.bytes()) {
+        return p.base() + p.bytes();
+      }
+    }
+    return -1;
+  }
+
   /** Bytes in use now. */
   long used() {
     return used;

@@ -49,6 +49,8 @@ final class PixelGroup {
   Map<Integer, LocalMemory.Block[]> work;
   /** Whether the epilogue takes the group's pixels at once (ProductKernels.wholeRows). */
   boolean wholeRows;
+  /** Whether the products read the input in place, without a gather (ProductKernels.direct). */
+  boolean direct;
 
   PixelGroup(FunctionLowering f, Operation op, Geometry geo, Unit u, int core, Buf in, LocalMemory.Block pb,
       LocalMemory.Block acc, long slotBytes, long perCopy, LocalMemory.Block sums,
@@ -91,8 +93,12 @@ final class PixelGroup {
         active.add(m);
       }
     }
-    gather(count, active);
-    multiply(active);
+    if (direct) {
+      multiplyInPlace(active, count);
+    } else {
+      gather(count, active);
+      multiply(active);
+    }
     boolean isLead = core == u.cores().get(0);
     if (isLead) {
       if (sums != null) {
@@ -140,6 +146,16 @@ final class PixelGroup {
    * and a MEM_CPY whose immediate places it in the patch buffer.
    */
   void hoist(long p0) {
+    if (direct) { // the walk alone: the address of the group's first pixel
+      walkAt = s.reg(pixelAddress(p0));
+      walkX = CoreStream.ZERO;
+      walkWo = CoreStream.ZERO;
+      walkY = CoreStream.ZERO;
+      walkHo = CoreStream.ZERO;
+      walkConstant(u.copies() * geo.sw() * geo.cin());
+      walkConstant((geo.sh() * geo.wp() - geo.wo() * geo.sw()) * geo.cin());
+      return;
+    }
     patchBases.add(s.reg(pb.addr()));
     if (s.freeRegisters() >= RESERVED + 8) {
       startWalk(p0);
@@ -385,6 +401,14 @@ final class PixelGroup {
       }
       return rows;
     }
+    if (geo.kernelRows() > 0) { // a run per kernel row, at its own row selections
+      List<long[]> rows = new ArrayList<>();
+      for (long i = 0; i < geo.kh(); i++) {
+        rows.add(new long[] {i * geo.dh() * geo.wp() * geo.cin(), geo.kw() * geo.cin(),
+            i * geo.rowStride()});
+      }
+      return rows;
+    }
     long lo = d * geo.kg();
     long hi = Math.min(geo.kd(), lo + geo.kg());
     List<long[]> out = new ArrayList<>();
@@ -488,6 +512,55 @@ final class PixelGroup {
     for (int p : ptrs.values()) {
       s.free(p);
     }
+    s.free(len, ptr);
+    readout(active);
+  }
+
+  /**
+   * The products of a pixel group whose copies read their pixels in place (`direct`): from
+   * the group's first pixel at `walkAt`, its copies `sw cin` apart, kernel row i's row
+   * selections at `i dh wp cin` on, one CIM_MVM per row selection and run of consecutive
+   * macro groups; the walk then moves past the group's pixels.
+   */
+  private void multiplyInPlace(List<Mg> active, int count) {
+    constantSpecials();
+    long pixelStep = geo.sw() * geo.cin();
+    s.sli(6, pixelStep);
+    int len = s.reg(geo.rows());
+    int ptr = s.alloc();
+    int row = s.alloc();
+    for (long r = 0; r < geo.rowsUsed(); r++) {
+      long offset = r / geo.kernelRows() * geo.dh() * geo.wp() * geo.cin()
+          + r % geo.kernelRows() * geo.rows();
+      s.li(row, r);
+      for (int i = 0; i < active.size(); ) {
+        int j = i;
+        while (j + 1 < active.size() && active.get(j + 1).slot() == active.get(j).slot() + 1) {
+          j++;
+        }
+        s.sli(4, j - i + 1);
+        s.sli(9, active.get(i).slot());
+        s.addi(ptr, walkAt, offset + localCopy(active.get(i)) * pixelStep);
+        s.emit(Instruction.CIM_MVM, ptr, len, row, CoreStream.ZERO, 32);
+        i = j + 1;
+      }
+    }
+    s.free(len, ptr, row);
+    walkAdd(count * pixelStep);
+    readout(active);
+  }
+
+  /** Past a row's last pixel group (`direct`): the walk to the next row's first pixel. */
+  void nextRow() {
+    walkAdd((geo.sh() * geo.wp() - geo.wo() * geo.sw()) * geo.cin());
+  }
+
+  /**
+   * One CIM_OUT per run of consecutive macro groups: their sums into the accumulators, in
+   * macro group order (or, compact, at each copy's row of channels).
+   */
+  private void readout(List<Mg> active) {
+    int ptr = s.alloc();
     int n = s.reg(geo.outputsPerGroup());
     boolean compact = wholeRows && ProductKernels.compactReadout(geo, u);
     for (int i = 0; i < active.size(); ) {
@@ -506,7 +579,7 @@ final class PixelGroup {
       s.emit(Instruction.CIM_OUT, n, CoreStream.ZERO, ptr, 0);
       i = j + 1;
     }
-    s.free(len, ptr, n);
+    s.free(ptr, n);
   }
 
   /**

@@ -59,7 +59,9 @@ final class ProductKernels {
       // whether the widths of a deep tile each get their own copy of its patch segment
       boolean widthSegments,
       // a diagonal packing with a row selection per tap (see tapStride)
-      boolean tapRows) {
+      boolean tapRows,
+      // a dense convolution's row selections per kernel row, 0 for none (see rowStride)
+      long kernelRows) {
     /**
      * Channels group `grp` reads and writes: `nc` (and `cinG` inputs), but for the last
      * block of a diagonal packing only the channels left.
@@ -86,6 +88,15 @@ final class ProductKernels {
      */
     long tapStride() {
       return tapRows ? rows : cinG;
+    }
+
+    /**
+     * Where kernel row i's elements start in a group's reduction: with `kernelRows` its own
+     * row selections, `kernelRows x rows` apart (its `kw x cin` inputs, then zeros), else
+     * right after the row before.
+     */
+    long rowStride() {
+      return kernelRows > 0 ? kernelRows * rows : kw * tapStride();
     }
 
     /**
@@ -117,7 +128,8 @@ final class ProductKernels {
     /** This geometry with a patch segment per width of a deep tile. */
     Geometry withWidthSegments() {
       return new Geometry(kind, diagonal, cg, kd, nc, kg, g, wg, rows, cols, t, rowsUsed, n, h,
-          w, cin, cinG, kh, kw, sh, sw, dh, dw, pads, ho, wo, pixels, cout, true, tapRows);
+          w, cin, cinG, kh, kw, sh, sw, dh, dw, pads, ho, wo, pixels, cout, true, tapRows,
+          kernelRows);
     }
 
     /** Whether deep tiles are summed (or other cores' sums added) outside the accumulators. */
@@ -157,6 +169,7 @@ final class ProductKernels {
           .with("tile_depth", i64(kg)).with("deep_tiles", i64(g)).with("widths", i64(wg))
           .with("macro_rows", i64(rows)).with("macro_columns", i64(cols))
           .with("macros_per_group", i64(t)).with("tap_stride", i64(tapStride()))
+          .with("row_stride", i64(rowStride()))
           .with("order", Attribute.StringAttr.of("group,width,deep-tile"));
     }
   }
@@ -177,6 +190,7 @@ final class ProductKernels {
     boolean diagonal = mvm.attr("packing") instanceof Attribute.StringAttr p
         && p.value().equals("diagonal");
     boolean tapRows = false;
+    long kernelRows = 0;
     long cg;
     long kd;
     long nc;
@@ -227,8 +241,11 @@ final class ProductKernels {
           cg = group;
           cinG = cin / group;
           nc = cout / group;
+          kernelRows = group == 1
+              ? CostModel.kernelRowSelections(f.hw.core(), kh, kw, cin, cout, dil[1]) : 0;
         }
-        kd = tapRows ? kh * kw * rows : cinG * kh * kw;
+        kd = tapRows ? kh * kw * rows : kernelRows > 0 ? kh * kernelRows * rows
+            : cinG * kh * kw;
         pixels = n * ho * wo;
       }
       case "matmul", "gemm" -> {
@@ -250,7 +267,7 @@ final class ProductKernels {
     long wg = ceil(ceil(nc, cols), t);
     return new Geometry(kind, diagonal, cg, kd, nc, kg, g, wg, rows, cols, t, kg / rows, n, h,
         w, cin, cinG, kh, kw, strides[0], strides[1], dil[0], dil[1], pads, ho, wo, pixels,
-        cout, false, tapRows);
+        cout, false, tapRows, kernelRows);
   }
 
   // ---- weight loads ----------------------------------------------------------------------
@@ -650,19 +667,23 @@ final class ProductKernels {
     long idBase = f.nextId;
     f.nextId += (groups + (tail > 0 ? 1 : 0)) * helpers.size();
 
-    // Per core: patch buffer and accumulators.
+    boolean direct = direct(geo, u, inputs.get(lead), p0, p1);
+    // Per core: patch buffer (none when the products read the input in place) and
+    // accumulators.
     Map<Integer, LocalMemory.Block[]> work = new LinkedHashMap<>();
     long received = 0;
     for (int c : u.cores()) {
       List<Mg> mgs = u.mgs().get(c);
-      long patch = segmentBytes(geo, mgs);
-      LocalMemory.Block pb = f.scratch(op, c, patch);
+      long patch = direct ? 0 : segmentBytes(geo, mgs);
+      LocalMemory.Block pb = direct ? null : f.scratch(op, c, patch);
       LocalMemory.Block acc = f.scratch(op, c, mgs.size() * slotBytes);
       work.put(c, new LocalMemory.Block[] {pb, acc});
       CoreStream s = f.cores[c];
-      int r = s.reg(pb.addr());
-      f.fill(s, r, patch, 0, op); // the tiles' tails stay zero
-      s.free(r);
+      if (pb != null) {
+        int r = s.reg(pb.addr());
+        f.fill(s, r, patch, 0, op); // the tiles' tails stay zero
+        s.free(r);
+      }
       if (c != lead) {
         received = Math.max(received, mgs.size() * slotBytes);
       }
@@ -711,16 +732,60 @@ final class ProductKernels {
           pix, id, idStep);
       body.work = work;
       body.wholeRows = whole;
+      body.direct = direct;
       body.hoist(p0);
-      s.loopKeeping(groups, body.constantSpecials(), i -> body.emit(rep));
-      if (tail > 0) {
-        body.emit((int) tail);
+      int[] kept = body.constantSpecials();
+      if (direct && !acrossRows(geo)) { // a row's pixels at a time: groups within a row
+        long perRow = geo.wo() / rep;
+        long rest = geo.wo() % rep;
+        s.loopKeeping((p1 - p0) / geo.wo(), kept, row -> {
+          s.loopKeeping(perRow, kept, i -> body.emit(rep));
+          if (rest > 0) {
+            body.emit((int) rest);
+          }
+          body.nextRow();
+        });
+      } else {
+        s.loopKeeping(groups, kept, i -> body.emit(rep));
+        if (tail > 0) {
+          body.emit((int) tail);
+        }
       }
       body.unhoist();
       s.free(pix, id);
       f.freeScratch(c, wk);
     }
     f.freeScratch(lead, bias, table, sums, staging, inbox);
+  }
+
+  /**
+   * Whether the unit's products read their pixels' inputs where they lie, without a gather:
+   * a row selection per kernel row (Geometry.kernelRows) and one macro group per copy, so
+   * that the copies of a group read pixels `sw cin` apart, on one core of one image, from a
+   * local input whose memory holds the bytes the last products read past it (a row
+   * selection's `rows` inputs, past the kernel row's `kw cin`, meet zero weights).
+   */
+  private boolean direct(Geometry geo, Unit u, Buf in, long p0, long p1) {
+    if (geo.kernelRows() == 0 || geo.mgsPerCopy() != 1 || u.cores().size() != 1
+        || geo.n() != 1 || in.global() || p1 <= p0 || p0 % geo.wo() != 0
+        || p1 % geo.wo() != 0) {
+      return false;
+    }
+    long last = p1 - 1;
+    long lastRead = in.addr() + (last % geo.wo()) * geo.sw() * geo.cin()
+        + (last / geo.wo()) * geo.sh() * geo.wp() * geo.cin()
+        + (geo.kh() - 1) * geo.dh() * geo.wp() * geo.cin() + geo.rowStride();
+    long end = f.local[u.cores().get(0)].poolEnd(in.addr());
+    return end >= 0 && lastRead <= end;
+  }
+
+  /**
+   * Whether a pixel's input lies `sw cin` after its left neighbour's across row ends too
+   * (`sh wp = wo sw`: a 1x1 convolution with stride 1 and no padding), so that a group may
+   * span rows.
+   */
+  static boolean acrossRows(Geometry geo) {
+    return geo.sh() * geo.wp() == geo.wo() * geo.sw();
   }
 
   /** A unit as it runs, and whether its epilogue takes the pixels of a group at once. */
